@@ -1,0 +1,9 @@
+#include "cli/commands.h"
+
+namespace tg::cli {
+
+void AddServeCommands(CLI::App& app) {
+  (void)app;  // placeholder: this area has no commands yet
+}
+
+}  // namespace tg::cli

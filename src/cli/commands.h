@@ -1,0 +1,27 @@
+// The trustgate command's subcommands. Each area registers its own in its own file, so the
+// modules' owners can grow them independently. A command that fails throws
+// CLI::RuntimeError(exit_code) after printing "trustgate: <message>" to stderr.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+namespace tg::cli {
+
+// generate, import, users, token (records and the synthetic county).
+void AddRecordsCommands(CLI::App& app);
+// demo, serve (the gateway).
+void AddServeCommands(CLI::App& app);
+// policy authorize-batch, conformance, validate, format, test, explain.
+void AddPolicyCommands(CLI::App& app);
+// Registered by AddPolicyCommands on its `policy` subcommand: validate, format.
+void AddPolicyValidateCommands(CLI::App& policy);
+// log init, append, prove, consistency, verify, vectors, bench.
+void AddLogCommands(CLI::App& app);
+// audit report, simulate.
+void AddAuditCommands(CLI::App& app);
+
+// Prints "trustgate: MESSAGE" to stderr and throws CLI::RuntimeError(code).
+[[noreturn]] void Fail(const std::string& message, int code = 1);
+
+}  // namespace tg::cli
