@@ -1,0 +1,68 @@
+// The entity store: each entity's uid, attributes, parents and tags, with the ancestor
+// closure computed once (Finalize) so `in` is a lookup. Loaded from Cedar entities JSON
+// (without a schema: values use the __entity / __extn escapes).
+#pragma once
+
+#include <memory>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "base/status.h"
+#include "cedar/value.h"
+
+namespace tg::cedar {
+
+struct Entity {
+  EntityUid uid;
+  RecordAttrs attrs;
+  std::vector<EntityUid> parents;  // direct parents, as given
+  RecordAttrs tags;
+  // Transitive ancestors (not including the entity itself); filled by Entities::Finalize.
+  std::unordered_set<EntityUid, EntityUidHash> ancestors;
+};
+
+class Entities {
+ public:
+  // Adds an entity. A duplicate uid is an error (as the reference reports).
+  Status Add(Entity e);
+  // Adds or merges: if the uid exists, parents are unioned and attributes/tags overwritten
+  // (used for schema action entities that data may also mention).
+  void Upsert(Entity e);
+  // Computes every entity's transitive ancestors. Must be called after the last Add and
+  // before lookups through IsDescendant; cheap to call again (recomputes).
+  void Finalize();
+
+  // The entity, or nullptr when the store does not have it.
+  const Entity* Find(EntityUid uid) const;
+  // uid == ancestor, or ancestor is a transitive parent of uid (missing entity: only ==).
+  bool IsDescendantOrSelf(EntityUid uid, EntityUid ancestor) const;
+  size_t size() const { return by_uid_.size(); }
+  // All entities, in no particular order.
+  std::vector<const Entity*> All() const;
+
+ private:
+  std::unordered_map<EntityUid, std::unique_ptr<Entity>, EntityUidHash> by_uid_;
+};
+
+// Parses an entity uid from JSON: {"type":..,"id":..}, or {"__entity":{"type","id"}}.
+Result<EntityUid> ParseEntityUidJson(const nlohmann::json& j);
+
+// Parses a Cedar value from JSON without a schema: bool, int64 (exact; non-integers are an
+// error), string, array -> set, object -> record, {"__entity":{type,id}} -> entity,
+// {"__extn":{"fn":F,"arg":A}} -> extension value.
+Result<Value> ParseValueJson(const nlohmann::json& j);
+
+// Parses an entities JSON array (see file comment) and finalizes it.
+Result<Entities> ParseEntitiesJson(const nlohmann::json& j);
+// Parses entities JSON text (int64 exact) and finalizes it.
+Result<Entities> ParseEntitiesJsonText(std::string_view text);
+
+// Parses JSON text keeping int64 exact (nlohmann's default reader does; this adds an error
+// for numbers that do not fit and is used by all Cedar JSON readers).
+Result<nlohmann::json> ParseJsonText(std::string_view text);
+
+}  // namespace tg::cedar
