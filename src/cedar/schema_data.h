@@ -1,0 +1,46 @@
+// Data read with a schema: entities JSON and context JSON interpreted as the schema says
+// (schema-directed parsing), checked for conformance, plus the schema's action entities and
+// request validation. This is what the reference does when it is given a schema.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "base/status.h"
+#include "cedar/entities.h"
+#include "cedar/request.h"
+#include "cedar/schema.h"
+
+namespace tg::cedar {
+
+// Rewrites one JSON value read where the schema expects `type` into the explicit escaped form
+// (a string where the schema says ipaddr/decimal/datetime/duration becomes
+// {"__extn":{"fn","arg"}}, {type,id} where it says an entity becomes {"__entity":{...}},
+// recursively through sets and records) and checks that it conforms: right JSON kinds, the
+// right entity type, enum ids valid, no missing required and no unknown record attributes.
+// `where` prefixes error messages.
+Result<nlohmann::json> ConformValueJson(const Schema& schema, const SchemaType& type,
+                                        const nlohmann::json& value, const std::string& where);
+
+// Rewrites an entities JSON array as above, checking each entity against its declared type
+// (declared type, attributes, parent types, tags, enum ids) and replacing any action entities
+// by the schema's action entities with their group hierarchy. The result is plain escaped
+// entities JSON that ParseEntitiesJson reads without a schema.
+Result<nlohmann::json> ConformEntitiesJson(const Schema& schema, const nlohmann::json& entities);
+
+// ConformEntitiesJson followed by ParseEntitiesJson: the entity store the reference builds.
+Result<Entities> ParseEntitiesWithSchema(const Schema& schema, const nlohmann::json& entities);
+
+// The schema's action entities (uid and parent groups), as escaped entities JSON.
+nlohmann::json ActionEntitiesJson(const Schema& schema);
+
+// Parses a context for `action` with the schema: when the action is declared the context is
+// interpreted and checked against its context type; otherwise it is read without a schema.
+Result<Value> ParseContextWithSchema(const Schema& schema, EntityUid action,
+                                     const nlohmann::json& context);
+
+// Request validation: the action is declared; the principal and resource types are declared,
+// listed in the action's appliesTo (with valid enum ids); the context (already parsed) has the
+// action's context type.
+Status ValidateRequest(const Schema& schema, const Request& request);
+
+}  // namespace tg::cedar
