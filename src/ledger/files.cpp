@@ -1,0 +1,160 @@
+#include "ledger/files.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <thread>
+
+namespace tg::ledger {
+
+namespace {
+
+Status Errno(const std::string& what, const std::string& path) {
+  return Status::IOError(what + " " + path + ": " + std::strerror(errno));
+}
+
+Status WriteAll(int fd, const std::string& data, const std::string& path) {
+  size_t off = 0;
+  while (off < data.size()) {
+    ssize_t n = ::write(fd, data.data() + off, data.size() - off);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Errno("write", path);
+    }
+    off += size_t(n);
+  }
+  return Status::OK();
+}
+
+std::string Parent(const std::string& path) {
+  size_t slash = path.rfind('/');
+  return slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+}
+
+}  // namespace
+
+Result<std::string> ReadWholeFile(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return Status::NotFound("no such file: " + path);
+    return Errno("open", path);
+  }
+  std::string out;
+  struct stat st;
+  if (::fstat(fd, &st) == 0 && st.st_size > 0) out.reserve(size_t(st.st_size));
+  char buf[65536];
+  while (true) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      Status s = Errno("read", path);
+      ::close(fd);
+      return s;
+    }
+    if (n == 0) break;
+    out.append(buf, size_t(n));
+  }
+  ::close(fd);
+  return out;
+}
+
+bool PathExists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+Status SyncDirectory(const std::string& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return Errno("open directory", dir);
+  int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) return Errno("fsync directory", dir);
+  return Status::OK();
+}
+
+Status ReplaceFileDurably(const std::string& path, const std::string& data, int mode) {
+  std::string tmp = path + ".tmp";
+  int fd = ::open(tmp.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, mode);
+  if (fd < 0) return Errno("create", tmp);
+  Status s = WriteAll(fd, data, tmp);
+  if (s.ok() && ::fdatasync(fd) != 0) s = Errno("fsync", tmp);
+  ::close(fd);
+  TG_RETURN_IF_ERROR(s);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) return Errno("rename to", path);
+  return SyncDirectory(Parent(path));
+}
+
+BatchWriter::~BatchWriter() {
+  for (int fd : fds_) ::close(fd);
+}
+
+Status BatchWriter::EnsureDirectory(const std::string& dir) {
+  if (dir.empty() || known_dirs_.count(dir)) return Status::OK();
+  std::string full = root_ + "/" + dir;
+  struct stat st;
+  if (::stat(full.c_str(), &st) != 0) {
+    size_t slash = dir.rfind('/');
+    std::string parent = slash == std::string::npos ? "" : dir.substr(0, slash);
+    TG_RETURN_IF_ERROR(EnsureDirectory(parent));
+    if (::mkdir(full.c_str(), 0755) != 0 && errno != EEXIST) return Errno("mkdir", full);
+    dirty_dirs_.insert(parent.empty() ? root_ : root_ + "/" + parent);
+  }
+  known_dirs_.insert(dir);
+  return Status::OK();
+}
+
+Status BatchWriter::Add(const std::string& rel, const std::string& data) {
+  size_t slash = rel.rfind('/');
+  std::string dir = slash == std::string::npos ? "" : rel.substr(0, slash);
+  TG_RETURN_IF_ERROR(EnsureDirectory(dir));
+  std::string path = root_ + "/" + rel;
+  int fd = ::open(path.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0644);
+  if (fd < 0) return Errno("create", path);
+  fds_.push_back(fd);
+  TG_RETURN_IF_ERROR(WriteAll(fd, data, path));
+  // Start write-back now so the later fsyncs mostly wait for I/O already in flight.
+  ::sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+  dirty_dirs_.insert(dir.empty() ? root_ : root_ + "/" + dir);
+  return Status::OK();
+}
+
+Status BatchWriter::Sync() {
+  std::vector<int> dir_fds;
+  Status status;
+  for (const std::string& d : dirty_dirs_) {
+    int fd = ::open(d.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+      status = Errno("open directory", d);
+      break;
+    }
+    dir_fds.push_back(fd);
+  }
+  std::vector<int> all = fds_;
+  all.insert(all.end(), dir_fds.begin(), dir_fds.end());
+  std::atomic<size_t> next{0};
+  std::atomic<bool> failed{false};
+  auto worker = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < all.size();)
+      if (::fsync(all[i]) != 0) failed = true;
+  };
+  unsigned n = unsigned(std::min<size_t>(threads_, all.size()));
+  if (n <= 1) {
+    worker();
+  } else {
+    std::vector<std::thread> pool;
+    for (unsigned i = 1; i < n; ++i) pool.emplace_back(worker);
+    worker();
+    for (auto& t : pool) t.join();
+  }
+  for (int fd : all) ::close(fd);
+  fds_.clear();
+  dirty_dirs_.clear();
+  if (status.ok() && failed) status = Status::IOError("fsync failed while committing tiles");
+  return status;
+}
+
+}  // namespace tg::ledger

@@ -1,0 +1,449 @@
+#include "ledger/log.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <thread>
+
+#include "ledger/files.h"
+#include "ledger/note.h"
+#include "ledger/proof.h"
+#include "ledger/tile_reader.h"
+#include "ledger/tiles.h"
+
+namespace tg::ledger {
+
+namespace {
+constexpr int kMaxLevels = 8;  // 256^8 = 2^64 leaves
+constexpr char kCheckpointFile[] = "checkpoint";
+constexpr char kVkeyFile[] = "vkey";
+constexpr char kSigningKeyFile[] = "signing-key";
+
+std::string KeyPath(const std::string& dir, const LogOptions& o) {
+  return o.signing_key_path.empty() ? dir + "/" + kSigningKeyFile : o.signing_key_path;
+}
+
+std::string TileBytes(const std::vector<Hash>& hashes) {
+  std::string out(hashes.size() * 32, '\0');
+  std::memcpy(out.data(), hashes.data(), out.size());
+  return out;
+}
+}  // namespace
+
+struct CommitState {
+  std::mutex mu;
+  std::condition_variable cv;
+  uint64_t committed = 0;  // tree size covered by the durable checkpoint
+  Status failure;          // set once a commit failed; the log then refuses everything
+};
+
+Status Ticket::Wait() const {
+  if (!state_) return Status::Internal("empty ticket");
+  std::unique_lock lock(state_->mu);
+  state_->cv.wait(lock, [&] { return state_->committed > index_ || !state_->failure.ok(); });
+  return state_->committed > index_ ? Status::OK() : state_->failure;
+}
+
+Status Ticket::WaitFor(std::chrono::milliseconds timeout) const {
+  if (!state_) return Status::Internal("empty ticket");
+  std::unique_lock lock(state_->mu);
+  if (!state_->cv.wait_for(lock, timeout, [&] { return state_->committed > index_ || !state_->failure.ok(); }))
+    return Status::Unavailable("entry " + std::to_string(index_) + " not committed yet");
+  return state_->committed > index_ ? Status::OK() : state_->failure;
+}
+
+bool Ticket::Ready() const {
+  if (!state_) return true;
+  std::lock_guard lock(state_->mu);
+  return state_->committed > index_ || !state_->failure.ok();
+}
+
+struct Log::Impl {
+  struct Pending {
+    std::string entry;
+    Hash leaf;
+    AppendCallback done;
+  };
+
+  std::string dir;
+  LogOptions options;
+  NoteSigner signer;
+  std::string vkey;
+  std::shared_ptr<CommitState> state = std::make_shared<CommitState>();
+  TileReader reader;
+
+  // Sequencing queue.
+  std::mutex qmu;
+  std::condition_variable qcv;
+  std::vector<Pending> pending;
+  std::chrono::steady_clock::time_point first_pending;
+  uint64_t next_index = 0;
+  bool stopping = false;
+  Status failed;
+
+  // Right edge of the tree: the committer's alone.
+  uint64_t size = 0;
+  std::vector<std::vector<Hash>> levels = std::vector<std::vector<Hash>>(kMaxLevels);
+  std::string bundle;  // entries of the current partial bundle, length-prefixed
+  unsigned bundle_count = 0;
+
+  // What readers see: the latest durable checkpoint.
+  mutable std::mutex pub_mu;
+  std::string checkpoint_text;
+  Checkpoint checkpoint;
+
+  std::thread committer;
+
+  Impl(std::string d, LogOptions o, NoteSigner s)
+      : dir(std::move(d)), options(std::move(o)), signer(std::move(s)), vkey(signer.VerifierKey()),
+        reader(dir, options.tile_cache_tiles) {}
+
+  Status LoadRightEdge(const Checkpoint& cp);
+  void DiscardPastCheckpoint();
+  Hash RightEdgeRoot() const;
+  void AddLeaf(const Hash& leaf, BatchWriter& writer, Status& status);
+  Status Commit(std::vector<Pending>& batch);
+  void Run();
+  void FailAll(std::vector<Pending>& batch, const Status& s);
+  Result<uint64_t> Enqueue(std::string entry, AppendCallback done);
+  std::pair<std::string, Checkpoint> Published() const {
+    std::lock_guard lock(pub_mu);
+    return {checkpoint_text, checkpoint};
+  }
+};
+
+Status Log::Impl::LoadRightEdge(const Checkpoint& cp) {
+  for (int l = 0; l < kMaxLevels; ++l) {
+    uint64_t width = LevelWidth(l, cp.size);
+    if (width == 0) break;
+    if (unsigned w = unsigned(width % kTileWidth); w > 0) {
+      TileRef t{l, width / kTileWidth, w};
+      auto bytes = ReadWholeFile(dir + "/" + TilePath(t));
+      if (!bytes.ok()) return Status::Corruption("checkpoint covers " + TilePath(t) + ": " + bytes.status().message());
+      if (bytes->size() != size_t(w) * 32) return Status::Corruption(TilePath(t) + " is torn (wrong length)");
+      levels[l].resize(w);
+      std::memcpy(levels[l].data(), bytes->data(), bytes->size());
+    }
+  }
+  if (unsigned w = unsigned(cp.size % kTileWidth); w > 0) {
+    TileRef t{kEntriesLevel, cp.size / kTileWidth, w};
+    auto bytes = ReadWholeFile(dir + "/" + TilePath(t));
+    if (!bytes.ok()) return Status::Corruption("checkpoint covers " + TilePath(t) + ": " + bytes.status().message());
+    auto entries = SplitBundle(*bytes);
+    if (!entries.ok() || entries->size() != w) return Status::Corruption(TilePath(t) + " is torn");
+    for (unsigned i = 0; i < w; ++i)
+      if (LeafHash((*entries)[i]) != levels[0][i])
+        return Status::Corruption(TilePath(t) + ": entry " + std::to_string(i) + " does not match its leaf hash");
+    bundle = std::move(*bytes);
+    bundle_count = w;
+  }
+  size = cp.size;
+  if (RightEdgeRoot() != cp.root)
+    return Status::Corruption("the tiles at the right edge do not produce the checkpoint's root");
+  return Status::OK();
+}
+
+// Removes files a crashed commit wrote past the checkpoint. They are never served (reads
+// check the checkpoint) and would be overwritten anyway; this keeps the directory honest.
+void Log::Impl::DiscardPastCheckpoint() {
+  for (int l = kEntriesLevel; l < kMaxLevels; ++l) {
+    uint64_t width = LevelWidth(l, size);
+    uint64_t full = width / kTileWidth;
+    unsigned w = unsigned(width % kTileWidth);
+    for (uint64_t idx = full;; ++idx) {
+      bool any = false;
+      std::string path = dir + "/" + TilePath({l, idx, unsigned(kTileWidth)});
+      if (::unlink(path.c_str()) == 0) any = true;
+      std::string pdir = path + ".p";
+      if (DIR* d = ::opendir(pdir.c_str())) {
+        any = true;
+        while (dirent* e = ::readdir(d)) {
+          std::string name = e->d_name;
+          if (name == "." || name == "..") continue;
+          unsigned long pw = std::strtoul(name.c_str(), nullptr, 10);
+          if (idx > full || pw > w || pw == 0) ::unlink((pdir + "/" + name).c_str());
+        }
+        ::closedir(d);
+      }
+      if (!any) break;
+    }
+  }
+  ::unlink((dir + "/" + kCheckpointFile + ".tmp").c_str());
+}
+
+Hash Log::Impl::RightEdgeRoot() const {
+  if (size == 0) return EmptyRoot();
+  std::vector<Hash> subtrees;  // left to right: the binary decomposition of size
+  for (int l = kMaxLevels - 1; l >= 0; --l) {
+    const auto& hs = levels[l];
+    unsigned pos = 0;
+    for (int bit = kTileHeight - 1; bit >= 0; --bit) {
+      unsigned n = 1u << bit;
+      if (hs.size() & n) {
+        subtrees.push_back(ReduceHashes(hs.data() + pos, n));
+        pos += n;
+      }
+    }
+  }
+  Hash root = subtrees.back();
+  for (size_t i = subtrees.size() - 1; i-- > 0;) root = NodeHash(subtrees[i], root);
+  return root;
+}
+
+void Log::Impl::AddLeaf(const Hash& leaf, BatchWriter& writer, Status& status) {
+  ++size;
+  Hash h = leaf;
+  for (int l = 0; l < kMaxLevels; ++l) {
+    levels[l].push_back(h);
+    if (levels[l].size() < kTileWidth) return;
+    TileRef full{l, LevelWidth(l, size) / kTileWidth - 1, unsigned(kTileWidth)};
+    if (status.ok()) status = writer.Add(TilePath(full), TileBytes(levels[l]));
+    h = ReduceHashes(levels[l].data(), kTileWidth);
+    levels[l].clear();
+  }
+}
+
+Status Log::Impl::Commit(std::vector<Pending>& batch) {
+  BatchWriter writer(dir, options.sync_threads);
+  Status status;
+  uint64_t old_size = size;
+  for (Pending& p : batch) {
+    AddLeaf(p.leaf, writer, status);
+    AppendToBundle(bundle, p.entry);
+    if (++bundle_count == kTileWidth) {
+      if (status.ok()) status = writer.Add(TilePath({kEntriesLevel, size / kTileWidth - 1, unsigned(kTileWidth)}), bundle);
+      bundle.clear();
+      bundle_count = 0;
+    }
+  }
+  TG_RETURN_IF_ERROR(status);
+  // Partial tiles for the new size, at every level whose width changed.
+  for (int l = 0; l < kMaxLevels; ++l) {
+    uint64_t width = LevelWidth(l, size);
+    if (width == LevelWidth(l, old_size) || width % kTileWidth == 0) continue;
+    TG_RETURN_IF_ERROR(writer.Add(TilePath({l, width / kTileWidth, unsigned(width % kTileWidth)}), TileBytes(levels[l])));
+  }
+  if (bundle_count > 0 && size != old_size)
+    TG_RETURN_IF_ERROR(writer.Add(TilePath({kEntriesLevel, size / kTileWidth, bundle_count}), bundle));
+  TG_RETURN_IF_ERROR(writer.Sync());
+
+  Checkpoint cp{signer.name(), size, RightEdgeRoot()};
+  auto note = SignNote(FormatCheckpoint(cp), signer);
+  if (!note.ok()) return note.status();
+  TG_RETURN_IF_ERROR(ReplaceFileDurably(dir + "/" + kCheckpointFile, *note));
+  std::lock_guard lock(pub_mu);
+  checkpoint_text = std::move(*note);
+  checkpoint = cp;
+  return Status::OK();
+}
+
+void Log::Impl::FailAll(std::vector<Pending>& batch, const Status& s) {
+  for (Pending& p : batch)
+    if (p.done) p.done(s);
+}
+
+void Log::Impl::Run() {
+  while (true) {
+    std::vector<Pending> batch;
+    {
+      std::unique_lock lock(qmu);
+      qcv.wait(lock, [&] { return !pending.empty() || stopping; });
+      if (pending.empty()) return;  // stopping, drained
+      if (!stopping && pending.size() < options.max_batch_entries) {
+        auto deadline = first_pending + options.max_batch_wait;
+        qcv.wait_until(lock, deadline, [&] { return stopping || pending.size() >= options.max_batch_entries; });
+      }
+      if (pending.size() <= options.max_batch_entries) {
+        batch.swap(pending);
+      } else {
+        batch.assign(std::make_move_iterator(pending.begin()),
+                     std::make_move_iterator(pending.begin() + long(options.max_batch_entries)));
+        pending.erase(pending.begin(), pending.begin() + long(options.max_batch_entries));
+      }
+      first_pending = std::chrono::steady_clock::now();
+      if (!failed.ok()) {
+        Status s = failed;
+        lock.unlock();
+        FailAll(batch, s);
+        continue;
+      }
+    }
+    Status s = Commit(batch);
+    if (!s.ok()) {
+      Status why(s.code(), "audit log commit failed: " + s.message());
+      {
+        std::lock_guard lock(qmu);
+        failed = why;
+      }
+      {
+        std::lock_guard lock(state->mu);
+        state->failure = why;
+      }
+      state->cv.notify_all();
+      FailAll(batch, why);
+      continue;
+    }
+    uint64_t first = size - batch.size();
+    {
+      std::lock_guard lock(state->mu);
+      state->committed = size;
+    }
+    state->cv.notify_all();
+    for (size_t i = 0; i < batch.size(); ++i)
+      if (batch[i].done) batch[i].done(first + i);
+  }
+}
+
+Result<uint64_t> Log::Impl::Enqueue(std::string entry, AppendCallback done) {
+  if (entry.size() > kMaxEntryBytes)
+    return Status::InvalidArgument("log entry of " + std::to_string(entry.size()) + " bytes exceeds 65535");
+  Hash leaf = LeafHash(entry);
+  std::lock_guard lock(qmu);
+  if (!failed.ok()) return failed;
+  if (stopping) return Status::Unavailable("log is closing");
+  uint64_t index = next_index++;
+  if (pending.empty()) first_pending = std::chrono::steady_clock::now();
+  pending.push_back({std::move(entry), leaf, std::move(done)});
+  if (pending.size() == 1 || pending.size() >= options.max_batch_entries) qcv.notify_one();
+  return index;
+}
+
+Log::Log(std::unique_ptr<Impl> impl) : impl_(std::move(impl)), dir_(impl_->dir) {}
+
+Log::~Log() {
+  {
+    std::lock_guard lock(impl_->qmu);
+    impl_->stopping = true;
+  }
+  impl_->qcv.notify_all();
+  if (impl_->committer.joinable()) impl_->committer.join();
+}
+
+Result<std::string> Log::Init(const std::string& dir, const std::string& origin, const LogOptions& options) {
+  TG_RETURN_IF_ERROR(CheckKeyName(origin));
+  if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
+    return Status::IOError("mkdir " + dir + ": " + std::strerror(errno));
+  if (PathExists(dir + "/" + kCheckpointFile) || PathExists(dir + "/tile"))
+    return Status::AlreadyExists("a log already exists in " + dir);
+  auto signer = NoteSigner::Generate(origin);
+  if (!signer.ok()) return signer.status();
+  TG_RETURN_IF_ERROR(ReplaceFileDurably(KeyPath(dir, options), signer->PrivateKey() + "\n", 0600));
+  ::chmod(KeyPath(dir, options).c_str(), 0600);
+  TG_RETURN_IF_ERROR(ReplaceFileDurably(dir + "/" + kVkeyFile, signer->VerifierKey() + "\n"));
+  auto note = SignNote(FormatCheckpoint({origin, 0, EmptyRoot()}), *signer);
+  if (!note.ok()) return note.status();
+  TG_RETURN_IF_ERROR(ReplaceFileDurably(dir + "/" + kCheckpointFile, *note));
+  return signer->VerifierKey();
+}
+
+Result<std::unique_ptr<Log>> Log::Open(const std::string& dir, const LogOptions& options) {
+  auto key_text = ReadWholeFile(KeyPath(dir, options));
+  if (!key_text.ok()) return Status(key_text.status().code(), "log signing key: " + key_text.status().message());
+  auto signer = NoteSigner::FromPrivateKey(*key_text);
+  if (!signer.ok()) return signer.status();
+  auto vkey_text = ReadWholeFile(dir + "/" + kVkeyFile);
+  if (!vkey_text.ok()) return vkey_text.status();
+  auto verifier = NoteVerifier::Parse(*vkey_text);
+  if (!verifier.ok()) return verifier.status();
+  if (verifier->key_id() != signer->key_id() || verifier->name() != signer->name())
+    return Status::InvalidArgument("the signing key does not match " + dir + "/vkey");
+  auto note = ReadWholeFile(dir + "/" + kCheckpointFile);
+  if (!note.ok()) return note.status();
+  auto cp = OpenCheckpoint(*note, *verifier);
+  if (!cp.ok()) return Status::Corruption("checkpoint: " + cp.status().message());
+
+  auto impl = std::make_unique<Impl>(dir, options, std::move(*signer));
+  TG_RETURN_IF_ERROR(impl->LoadRightEdge(*cp));
+  impl->DiscardPastCheckpoint();
+  impl->checkpoint_text = std::move(*note);
+  impl->checkpoint = *cp;
+  impl->next_index = cp->size;
+  impl->state->committed = cp->size;
+  Impl* raw = impl.get();
+  impl->committer = std::thread([raw] { raw->Run(); });
+  return std::unique_ptr<Log>(new Log(std::move(impl)));
+}
+
+Result<Ticket> Log::Append(std::string entry) {
+  auto index = impl_->Enqueue(std::move(entry), nullptr);
+  if (!index.ok()) return index.status();
+  return Ticket(impl_->state, *index);
+}
+
+Result<uint64_t> Log::Append(std::string entry, AppendCallback done) {
+  return impl_->Enqueue(std::move(entry), std::move(done));
+}
+
+std::string Log::CheckpointText() const { return impl_->Published().first; }
+Checkpoint Log::CurrentCheckpoint() const { return impl_->Published().second; }
+const std::string& Log::origin() const { return impl_->signer.name(); }
+const std::string& Log::verifier_key() const { return impl_->vkey; }
+
+namespace {
+Status CheckSize(uint64_t want, uint64_t have) {
+  if (want > have)
+    return Status::InvalidArgument("tree size " + std::to_string(want) + " exceeds the checkpoint's " +
+                                   std::to_string(have));
+  return Status::OK();
+}
+}  // namespace
+
+Result<std::vector<Hash>> Log::InclusionProof(uint64_t index, uint64_t tree_size) const {
+  uint64_t current = impl_->Published().second.size;
+  if (tree_size == 0) tree_size = current;
+  TG_RETURN_IF_ERROR(CheckSize(tree_size, current));
+  return BuildInclusionProof(index, tree_size, impl_->reader.ReaderFor(current));
+}
+
+Result<std::vector<Hash>> Log::ConsistencyProof(uint64_t old_size, uint64_t new_size) const {
+  uint64_t current = impl_->Published().second.size;
+  if (new_size == 0) new_size = current;
+  TG_RETURN_IF_ERROR(CheckSize(new_size, current));
+  return BuildConsistencyProof(old_size, new_size, impl_->reader.ReaderFor(current));
+}
+
+Result<Hash> Log::RootAt(uint64_t tree_size) const {
+  uint64_t current = impl_->Published().second.size;
+  TG_RETURN_IF_ERROR(CheckSize(tree_size, current));
+  return TreeRoot(tree_size, impl_->reader.ReaderFor(current));
+}
+
+Result<std::string> Log::TlogProofText(uint64_t index) const {
+  auto [text, cp] = impl_->Published();
+  auto path = BuildInclusionProof(index, cp.size, impl_->reader.ReaderFor(cp.size));
+  if (!path.ok()) return path.status();
+  TlogProof proof;
+  proof.index = index;
+  proof.path = std::move(*path);
+  proof.checkpoint = std::move(text);
+  return FormatTlogProof(proof);
+}
+
+Result<std::string> Log::ReadEntry(uint64_t index) const {
+  uint64_t size = impl_->Published().second.size;
+  if (index >= size)
+    return Status::NotFound("entry " + std::to_string(index) + " is not in the log of size " + std::to_string(size));
+  TileRef t{kEntriesLevel, index / kTileWidth, unsigned(kTileWidth)};
+  if ((t.index + 1) * kTileWidth > size) t.width = unsigned(size % kTileWidth);
+  auto bytes = ReadWholeFile(dir_ + "/" + TilePath(t));
+  if (!bytes.ok()) return Status::Corruption("missing entry bundle " + TilePath(t));
+  auto entries = SplitBundle(*bytes);
+  if (!entries.ok() || entries->size() != t.width) return Status::Corruption("entry bundle " + TilePath(t) + " is damaged");
+  return std::string((*entries)[index % kTileWidth]);
+}
+
+Result<std::string> Log::ReadTile(std::string_view path) const {
+  auto tile = ParseTilePath(path);
+  if (!tile.ok()) return tile.status();
+  if (!TileWithin(*tile, impl_->Published().second.size))
+    return Status::NotFound(std::string(path) + " is not covered by the checkpoint");
+  auto bytes = ReadWholeFile(dir_ + "/" + TilePath(*tile));
+  if (!bytes.ok() && bytes.status().code() == Code::kNotFound)
+    return Status::NotFound(std::string(path) + " was never published");
+  return bytes;
+}
+
+}  // namespace tg::ledger

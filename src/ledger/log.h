@@ -1,0 +1,126 @@
+// A durable, append-only C2SP transparency log in a directory:
+//
+//   D/checkpoint            the latest signed checkpoint (replaced atomically)
+//   D/vkey                  the verifier key (public)
+//   D/signing-key           the Ed25519 signing key (private, mode 0600; never serve it)
+//   D/tile/<L>/<N>[.p/<W>]  hash tiles,  D/tile/entries/<N>[.p/<W>]  entry bundles
+//
+// Appends are sequenced at once and committed in batches by one committer thread: tiles and
+// bundles are written and fsync'd (files and directories), then the checkpoint is written
+// atomically (temp file, fsync, rename, fsync directory); only then do tickets resolve.
+// After a crash the log reopens at its last checkpoint; files past it are discarded.
+// Thread-safe: Append, proofs and reads may be called from any thread.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "ledger/checkpoint.h"
+#include "ledger/hash.h"
+
+namespace tg::ledger {
+
+struct LogOptions {
+  // Most entries one commit (one checkpoint) covers.
+  size_t max_batch_entries = 1 << 18;
+  // How long the committer waits after the first pending entry for more to arrive.
+  std::chrono::microseconds max_batch_wait{2000};
+  // Threads that fsync a large batch's files in parallel (the filesystem merges the flushes).
+  unsigned sync_threads = 8;
+  // Tiles kept in the read cache for proofs (each about 16 KiB).
+  size_t tile_cache_tiles = 512;
+  // Where the signing key is; empty means D/signing-key.
+  std::string signing_key_path;
+};
+
+// Internal state shared by the log and its tickets (so a ticket outlives its Log safely).
+struct CommitState;
+
+// Resolves when entry index() is durable and covered by a signed checkpoint, or the log
+// failed to make it so (then every later append fails too: "no log, no data").
+class Ticket {
+ public:
+  Ticket() = default;
+  // The entry's index in the log (its leaf number), assigned at Append.
+  uint64_t index() const { return index_; }
+  // Blocks until the entry is committed; OK, or why it never will be.
+  Status Wait() const;
+  // Like Wait, giving up after `timeout` with kUnavailable.
+  Status WaitFor(std::chrono::milliseconds timeout) const;
+  // Whether Wait would return at once.
+  bool Ready() const;
+
+ private:
+  friend class Log;
+  Ticket(std::shared_ptr<CommitState> state, uint64_t index) : state_(std::move(state)), index_(index) {}
+  std::shared_ptr<CommitState> state_;
+  uint64_t index_ = 0;
+};
+
+// Called once from the committer thread when the entry is committed (with its index) or
+// failed. Keep it short: it delays the next batch.
+using AppendCallback = std::function<void(Result<uint64_t>)>;
+
+class Log {
+ public:
+  // Creates directory `dir` (it may exist but must hold no log), a fresh signing key named
+  // `origin`, D/vkey, and a signed checkpoint of the empty tree. Returns the verifier key.
+  static Result<std::string> Init(const std::string& dir, const std::string& origin,
+                                  const LogOptions& options = {});
+  // Opens an initialized log: verifies the checkpoint with the key, reloads the right edge
+  // of the tree from the tiles, checks it against the checkpoint root, discards files a
+  // crash left past the checkpoint, and starts the committer.
+  static Result<std::unique_ptr<Log>> Open(const std::string& dir, const LogOptions& options = {});
+  // Drains pending appends (they commit) and stops the committer.
+  ~Log();
+
+  // Sequences one entry (at most 65,535 bytes). Fails at once for an oversized entry or a
+  // failed/closing log; otherwise the ticket resolves when the entry is committed.
+  Result<Ticket> Append(std::string entry);
+  // As Append, but calls `done` from the committer instead of returning a ticket; returns
+  // the assigned index. On immediate failure `done` is not called.
+  Result<uint64_t> Append(std::string entry, AppendCallback done);
+
+  // The current signed checkpoint note, verbatim (what GET /log/checkpoint serves).
+  std::string CheckpointText() const;
+  // Its parsed contents.
+  Checkpoint CurrentCheckpoint() const;
+  const std::string& origin() const;
+  const std::string& verifier_key() const;
+  const std::string& dir() const { return dir_; }
+
+  // Inclusion path of entry `index` in the current checkpoint's tree (or `tree_size`, when
+  // given, which must not exceed it).
+  Result<std::vector<Hash>> InclusionProof(uint64_t index, uint64_t tree_size = 0) const;
+  // Consistency proof from tree size `old_size` to `new_size` (0 = current checkpoint size).
+  Result<std::vector<Hash>> ConsistencyProof(uint64_t old_size, uint64_t new_size = 0) const;
+  // A complete C2SP tlog-proof file for entry `index` against the current checkpoint.
+  Result<std::string> TlogProofText(uint64_t index) const;
+  // Root of the committed tree of `tree_size` leaves (<= current size).
+  Result<Hash> RootAt(uint64_t tree_size) const;
+
+  // The committed entry at `index`.
+  Result<std::string> ReadEntry(uint64_t index) const;
+  // The bytes of a published tile or entry bundle, by its path relative to the log
+  // ("tile/0/x001/234.p/7"); kNotFound for anything not covered by the checkpoint, and
+  // kInvalidArgument for paths that are not tile paths (nothing else in D is reachable).
+  Result<std::string> ReadTile(std::string_view path) const;
+
+  Log(const Log&) = delete;
+  Log& operator=(const Log&) = delete;
+
+ private:
+  struct Impl;
+  explicit Log(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+  std::string dir_;
+};
+
+}  // namespace tg::ledger
