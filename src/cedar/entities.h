@@ -46,6 +46,7 @@ class Entities {
 
  private:
   std::unordered_map<EntityUid, std::unique_ptr<Entity>, EntityUidHash> by_uid_;
+  std::vector<const Entity*> dense_;  // by EntityUid::index(), for O(1) lookups
 };
 
 // Parses an entity uid from JSON: {"type":..,"id":..}, or {"__entity":{"type","id"}}.
