@@ -3,6 +3,8 @@
 // the action variable replaced by the environment's action.
 #include "cedar/validator.h"
 
+#include <set>
+
 #include "cedar/typecheck.h"
 
 namespace tg::cedar {
@@ -112,7 +114,67 @@ ValidationIssue Issue(const Policy& p, SourceLoc loc, std::string msg) {
   return ValidationIssue{p.id, p.filename, loc, std::move(msg)};
 }
 
-std::optional<ValidationIssue> Check(const SchemaInfo& info, const std::vector<RequestEnv>& envs, const Policy& p) {
+// The entity types a principal/resource scope admits (nullopt: every type).
+std::optional<std::set<std::string>> ScopeTypes(const SchemaInfo& info, const ScopeConstraint& s) {
+  auto descendants_of = [&](const std::string& group) {
+    std::set<std::string> out{group};
+    for (const auto& [t, anc] : info.type_ancestors) {
+      if (anc.count(group)) out.insert(t);
+    }
+    return out;
+  };
+  switch (s.op) {
+    case ScopeConstraint::Op::kAny:
+      return std::nullopt;
+    case ScopeConstraint::Op::kEq:
+      if (s.slot || !s.entity) return std::nullopt;
+      return std::set<std::string>{std::string(s.entity->type())};
+    case ScopeConstraint::Op::kIn:
+      if (s.slot || !s.entity) return std::nullopt;
+      return descendants_of(std::string(s.entity->type()));
+    case ScopeConstraint::Op::kIs:
+      return std::set<std::string>{s.entity_type};
+    case ScopeConstraint::Op::kIsIn: {
+      if (s.slot || !s.entity) return std::set<std::string>{s.entity_type};
+      auto d = descendants_of(std::string(s.entity->type()));
+      if (d.count(s.entity_type)) return std::set<std::string>{s.entity_type};
+      return std::set<std::string>{};
+    }
+  }
+  return std::nullopt;
+}
+
+bool Admits(const std::optional<std::set<std::string>>& allowed, const std::vector<std::string>& types) {
+  if (!allowed) return !types.empty();
+  for (const auto& t : types) {
+    if (allowed->count(t)) return true;
+  }
+  return false;
+}
+
+// The reference's "invalid action application" check: some action the action scope names must
+// apply to some principal type and some resource type the other scopes admit.
+bool SomeActionApplies(const SchemaInfo& info, const Policy& p) {
+  auto principals = ScopeTypes(info, p.principal);
+  auto resources = ScopeTypes(info, p.resource);
+  std::vector<ActionUid> named;
+  for (const auto& u : p.action.entities) named.push_back(ActionUid{std::string(u.type()), std::string(u.id())});
+  for (const auto& [uid, a] : info.schema.actions) {
+    bool in_scope = p.action.op == ActionConstraint::Op::kAny;
+    for (const auto& n : named) {
+      if (n == uid) in_scope = true;
+      if (p.action.op != ActionConstraint::Op::kEq && info.action_ancestors.at(uid).count(n)) in_scope = true;
+    }
+    if (in_scope && Admits(principals, a.principal_types) && Admits(resources, a.resource_types)) return true;
+  }
+  return false;
+}
+
+std::optional<ValidationIssue> Check(const SchemaInfo& info, const std::vector<RequestEnv>& envs, const Policy& p,
+                                     std::vector<ValidationIssue>* warnings) {
+  if (!SomeActionApplies(info, p)) {
+    return Issue(p, p.action.loc, "no action in the schema can apply to this policy's principal, action and resource scope");
+  }
   ExprPtr expr = PolicyExpr(p);
   bool all_false = true;
   for (const auto& env : envs) {
@@ -126,8 +188,10 @@ std::optional<ValidationIssue> Check(const SchemaInfo& info, const std::vector<R
     if (t.type->kind != Type::Kind::kBool) return Issue(p, p.loc, "policy condition is not a Bool");
     if (t.type->bool_type != BoolType::kFalse) all_false = false;
   }
-  if (all_false) {
-    return Issue(p, p.loc, "impossible policy: it is false for every principal, action and resource the schema allows");
+  if (all_false && warnings) {
+    // The reference reports this as a warning, not an error.
+    warnings->push_back(
+        Issue(p, p.loc, "impossible policy: it is false for every principal, action and resource the schema allows"));
   }
   return std::nullopt;
 }
@@ -140,7 +204,7 @@ std::string ValidationIssue::ToString() const {
 
 std::optional<ValidationIssue> ValidatePolicy(const Schema& schema, const Policy& policy) {
   SchemaInfo info(schema);
-  return Check(info, Environments(schema), policy);
+  return Check(info, Environments(schema), policy, nullptr);
 }
 
 ValidationResult ValidatePolicies(const Schema& schema, const PolicySet& policies) {
@@ -149,7 +213,7 @@ ValidationResult ValidatePolicies(const Schema& schema, const PolicySet& policie
   ValidationResult out;
   for (const auto* list : {&policies.templates(), &policies.policies()}) {
     for (const auto& p : *list) {
-      if (auto issue = Check(info, envs, p)) out.errors.push_back(std::move(*issue));
+      if (auto issue = Check(info, envs, p, &out.warnings)) out.errors.push_back(std::move(*issue));
     }
   }
   return out;

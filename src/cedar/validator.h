@@ -5,9 +5,11 @@
 // attributes and tags read without a `has`/`hasTag` guard, operator type mismatches,
 // incompatible types in `==`, `if` and sets, empty set literals, extension constructors whose
 // argument is not a string literal that parses, invalid enum entity literals, non-Bool
-// policies and policies that are false in every environment ("impossible policy").
+// policies and policy scopes that no declared action can satisfy. A policy that is false in
+// every environment ("impossible policy") is a warning, as in the reference.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +29,8 @@ struct ValidationIssue {
 
 struct ValidationResult {
   std::vector<ValidationIssue> errors;
+  // Not errors: policies that are false in every environment ("impossible policy").
+  std::vector<ValidationIssue> warnings;
   bool ok() const { return errors.empty(); }
 };
 
