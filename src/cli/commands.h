@@ -16,6 +16,9 @@ void AddServeCommands(CLI::App& app);
 void AddPolicyCommands(CLI::App& app);
 // Registered by AddPolicyCommands on its `policy` subcommand: validate, format.
 void AddPolicyValidateCommands(CLI::App& policy);
+// Registered by main on the `policy` subcommand: test (a pack's scenario tests), explain
+// (a pack's rules in plain language). Lives in cmd_policy_packs.cpp.
+void AddPolicyPackCommands(CLI::App& policy);
 // log init, append, prove, consistency, verify, vectors, bench.
 void AddLogCommands(CLI::App& app);
 // audit report, simulate.

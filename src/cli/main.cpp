@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   tg::cli::AddRecordsCommands(app);
   tg::cli::AddServeCommands(app);
   tg::cli::AddPolicyCommands(app);
+  if (auto* policy = app.get_subcommand_no_throw("policy")) tg::cli::AddPolicyPackCommands(*policy);
   tg::cli::AddLogCommands(app);
   tg::cli::AddAuditCommands(app);
   try {
