@@ -22,7 +22,9 @@ int main(int argc, char** argv) {
   tg::cli::AddRecordsCommands(app);
   tg::cli::AddServeCommands(app);
   tg::cli::AddPolicyCommands(app);
-  if (auto* policy = app.get_subcommand_no_throw("policy")) tg::cli::AddPolicyPackCommands(*policy);
+  for (CLI::App* sub : app.get_subcommands({})) {
+    if (sub->get_name() == "policy") tg::cli::AddPolicyPackCommands(*sub);
+  }
   tg::cli::AddLogCommands(app);
   tg::cli::AddAuditCommands(app);
   try {
