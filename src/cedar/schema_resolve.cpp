@@ -54,6 +54,10 @@ class Resolver {
       }
       if (!ns.annotations.empty()) schema_.namespace_annotations[ns.name] = ns.annotations;
     }
+    for (const auto& [q, c] : common_) {  // every common type must resolve, used or not
+      auto t = ResolveCommon(q, c);
+      if (!t.ok()) return t.status();
+    }
     for (const auto& ns : raw_.namespaces) {
       for (const auto& e : ns.entities) TG_RETURN_IF_ERROR(AddEntity(ns.name, e));
     }

@@ -1,0 +1,144 @@
+// Schema-directed reading of entities and contexts, action entities, request validation.
+#include <gtest/gtest.h>
+
+#include "cedar/extensions.h"
+#include "cedar/schema.h"
+#include "cedar/schema_data.h"
+
+namespace tg::cedar {
+namespace {
+
+using nlohmann::json;
+
+const char* kSchema = R"(
+  entity Group;
+  entity User in [Group] { name: String, ip?: ipaddr, score: decimal, boss?: User, roles: Set<String>,
+                           seen: { at: datetime, for: duration } };
+  entity Doc tags Long;
+  entity Color enum ["red", "blue"];
+  action read appliesTo { principal: User, resource: [Doc, Color], context: { mfa: Bool, from?: ipaddr } };
+  action write in [read] appliesTo { principal: User, resource: Doc };
+  action admin;
+)";
+
+class SchemaData : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto s = ParseSchema(kSchema);
+    ASSERT_TRUE(s.ok()) << s.status().message();
+    schema_ = std::move(*s);
+  }
+  json Alice() {
+    return json::parse(R"({"uid": {"type": "User", "id": "alice"},
+      "attrs": {"name": "Alice", "ip": "10.0.0.1", "score": "1.5", "boss": {"type": "User", "id": "bob"},
+                "roles": ["a", "b"], "seen": {"at": "2024-01-02", "for": "1h"}},
+      "parents": [{"type": "Group", "id": "staff"}]})");
+  }
+  std::string ErrorOf(const json& entity) {
+    auto r = ConformEntitiesJson(schema_, json::array({entity}));
+    EXPECT_FALSE(r.ok());
+    return r.ok() ? "" : r.status().message();
+  }
+  Schema schema_;
+};
+
+TEST_F(SchemaData, ImplicitEscapesBecomeTypedValues) {
+  auto store = ParseEntitiesWithSchema(schema_, json::array({Alice()}));
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  const Entity* a = store->Find(EntityUid::Make("User", "alice"));
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(a->attrs.at("ip").kind(), ValueKind::kIpAddr);
+  EXPECT_EQ(a->attrs.at("ip"), Value(*ParseIpAddr("10.0.0.1")));
+  EXPECT_EQ(a->attrs.at("score"), Value(*ParseDecimal("1.5")));
+  EXPECT_EQ(a->attrs.at("boss"), Value(EntityUid::Make("User", "bob")));
+  EXPECT_EQ(a->attrs.at("seen").as_record().at("at").kind(), ValueKind::kDatetime);
+  EXPECT_EQ(a->attrs.at("seen").as_record().at("for"), Value(*ParseDuration("1h")));
+  EXPECT_TRUE(store->IsDescendantOrSelf(a->uid, EntityUid::Make("Group", "staff")));
+}
+
+TEST_F(SchemaData, ExplicitEscapesAreAcceptedToo) {
+  json e = Alice();
+  e["attrs"]["ip"] = json::parse(R"({"__extn": {"fn": "ip", "arg": "10.0.0.1"}})");
+  e["attrs"]["boss"] = json::parse(R"({"__entity": {"type": "User", "id": "bob"}})");
+  EXPECT_TRUE(ParseEntitiesWithSchema(schema_, json::array({e})).ok());
+}
+
+TEST_F(SchemaData, ActionEntitiesComeFromTheSchema) {
+  auto store = ParseEntitiesWithSchema(schema_, json::array());
+  ASSERT_TRUE(store.ok());
+  EntityUid write = EntityUid::Make("Action", "write");
+  ASSERT_NE(store->Find(write), nullptr);
+  EXPECT_TRUE(store->IsDescendantOrSelf(write, EntityUid::Make("Action", "read")));
+  EXPECT_FALSE(store->IsDescendantOrSelf(write, EntityUid::Make("Action", "admin")));
+}
+
+TEST_F(SchemaData, ConformanceErrors) {
+  json e = Alice();
+  e["attrs"].erase("name");
+  EXPECT_NE(ErrorOf(e).find("missing required attribute \"name\""), std::string::npos);
+  e = Alice();
+  e["attrs"]["extra"] = 1;
+  EXPECT_NE(ErrorOf(e).find("\"extra\" is not declared"), std::string::npos);
+  e = Alice();
+  e["attrs"]["name"] = 5;
+  EXPECT_NE(ErrorOf(e).find("expected String"), std::string::npos);
+  e = Alice();
+  e["attrs"]["boss"] = json::parse(R"({"type": "Group", "id": "x"})");
+  EXPECT_NE(ErrorOf(e).find("expected an entity of type User"), std::string::npos);
+  e = Alice();
+  e["parents"] = json::parse(R"([{"type": "Doc", "id": "d"}])");
+  EXPECT_NE(ErrorOf(e).find("cannot have parents of type Doc"), std::string::npos);
+  e = Alice();
+  e["tags"] = json::parse(R"({"t": 1})");
+  EXPECT_NE(ErrorOf(e).find("has no tags"), std::string::npos);
+  EXPECT_NE(ErrorOf(json::parse(R"({"uid": {"type": "Color", "id": "green"}, "attrs": {}, "parents": []})"))
+                .find("not a valid id"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(json::parse(R"({"uid": {"type": "Nope", "id": "x"}, "attrs": {}, "parents": []})"))
+                .find("not declared"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(json::parse(R"({"uid": {"type": "Doc", "id": "d"}, "attrs": {}, "tags": {"k": "v"}})"))
+                .find("expected Long"),
+            std::string::npos);
+  EXPECT_TRUE(ConformEntitiesJson(schema_, json::parse(R"([{"uid": {"type": "Doc", "id": "d"}, "tags": {"k": 2}}])")).ok());
+}
+
+TEST_F(SchemaData, ContextIsReadWithTheActionsContextType) {
+  EntityUid read = EntityUid::Make("Action", "read");
+  auto ctx = ParseContextWithSchema(schema_, read, json::parse(R"({"mfa": true, "from": "::1"})"));
+  ASSERT_TRUE(ctx.ok()) << ctx.status().message();
+  EXPECT_EQ(ctx->as_record().at("from").kind(), ValueKind::kIpAddr);
+  EXPECT_FALSE(ParseContextWithSchema(schema_, read, json::parse(R"({})")).ok());
+  EXPECT_FALSE(ParseContextWithSchema(schema_, read, json::parse(R"({"mfa": true, "x": 1})")).ok());
+  // An undeclared action: read without a schema.
+  auto plain = ParseContextWithSchema(schema_, EntityUid::Make("Action", "nope"), json::parse(R"({"from": "::1"})"));
+  ASSERT_TRUE(plain.ok());
+  EXPECT_TRUE(plain->as_record().at("from").is_string());
+}
+
+TEST_F(SchemaData, RequestValidation) {
+  Request r{EntityUid::Make("User", "a"), EntityUid::Make("Action", "read"), EntityUid::Make("Doc", "d"),
+            Value::Record({{"mfa", Value(true)}})};
+  EXPECT_TRUE(ValidateRequest(schema_, r).ok());
+  Request bad = r;
+  bad.action = EntityUid::Make("Action", "nope");
+  EXPECT_NE(ValidateRequest(schema_, bad).message().find("not declared"), std::string::npos);
+  bad = r;
+  bad.principal = EntityUid::Make("Doc", "x");
+  EXPECT_NE(ValidateRequest(schema_, bad).message().find("principal type Doc is not valid"), std::string::npos);
+  bad = r;
+  bad.resource = EntityUid::Make("Color", "green");
+  EXPECT_NE(ValidateRequest(schema_, bad).message().find("not a valid id"), std::string::npos);
+  bad = r;
+  bad.resource = EntityUid::Make("Color", "red");
+  EXPECT_TRUE(ValidateRequest(schema_, bad).ok());
+  bad = r;
+  bad.context = Value::Record({{"mfa", Value(int64_t{1})}});
+  EXPECT_NE(ValidateRequest(schema_, bad).message().find("context"), std::string::npos);
+  bad = r;
+  bad.action = EntityUid::Make("Action", "admin");  // declared, but applies to nothing
+  EXPECT_FALSE(ValidateRequest(schema_, bad).ok());
+}
+
+}  // namespace
+}  // namespace tg::cedar
