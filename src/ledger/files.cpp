@@ -7,6 +7,9 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <algorithm>
+#include <functional>
+#include <mutex>
 #include <thread>
 
 namespace tg::ledger {
@@ -88,10 +91,6 @@ Status ReplaceFileDurably(const std::string& path, const std::string& data, int 
   return SyncDirectory(Parent(path));
 }
 
-BatchWriter::~BatchWriter() {
-  for (int fd : fds_) ::close(fd);
-}
-
 Status BatchWriter::EnsureDirectory(const std::string& dir) {
   if (dir.empty() || known_dirs_.count(dir)) return Status::OK();
   std::string full = root_ + "/" + dir;
@@ -107,54 +106,68 @@ Status BatchWriter::EnsureDirectory(const std::string& dir) {
   return Status::OK();
 }
 
-Status BatchWriter::Add(const std::string& rel, const std::string& data) {
+Status BatchWriter::Add(const std::string& rel, std::string data) {
   size_t slash = rel.rfind('/');
   std::string dir = slash == std::string::npos ? "" : rel.substr(0, slash);
   TG_RETURN_IF_ERROR(EnsureDirectory(dir));
-  std::string path = root_ + "/" + rel;
-  int fd = ::open(path.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0644);
-  if (fd < 0) return Errno("create", path);
-  fds_.push_back(fd);
-  TG_RETURN_IF_ERROR(WriteAll(fd, data, path));
-  // Start write-back now so the later fsyncs mostly wait for I/O already in flight.
-  ::sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
   dirty_dirs_.insert(dir.empty() ? root_ : root_ + "/" + dir);
+  files_.emplace_back(root_ + "/" + rel, std::move(data));
   return Status::OK();
 }
 
-Status BatchWriter::Sync() {
-  std::vector<int> dir_fds;
-  Status status;
-  for (const std::string& d : dirty_dirs_) {
-    int fd = ::open(d.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) {
-      status = Errno("open directory", d);
-      break;
-    }
-    dir_fds.push_back(fd);
-  }
-  std::vector<int> all = fds_;
-  all.insert(all.end(), dir_fds.begin(), dir_fds.end());
+namespace {
+
+// Runs job(i) for i in [0, n) on up to `threads` threads; returns the first error.
+Status Parallel(size_t n, unsigned threads, const std::function<Status(size_t)>& job) {
   std::atomic<size_t> next{0};
-  std::atomic<bool> failed{false};
+  std::mutex mu;
+  Status first;
   auto worker = [&] {
-    for (size_t i; (i = next.fetch_add(1)) < all.size();)
-      if (::fsync(all[i]) != 0) failed = true;
+    for (size_t i; (i = next.fetch_add(1)) < n;) {
+      Status s = job(i);
+      if (!s.ok()) {
+        std::lock_guard lock(mu);
+        if (first.ok()) first = s;
+      }
+    }
   };
-  unsigned n = unsigned(std::min<size_t>(threads_, all.size()));
-  if (n <= 1) {
-    worker();
+  unsigned k = unsigned(std::min<size_t>(threads, n));
+  std::vector<std::thread> pool;
+  for (unsigned i = 1; i < k; ++i) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+  return first;
+}
+
+Status WriteFile(const std::string& path, const std::string& data, bool sync) {
+  int fd = ::open(path.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0644);
+  if (fd < 0) return Errno("create", path);
+  Status s = WriteAll(fd, data, path);
+  if (s.ok() && sync && ::fdatasync(fd) != 0) s = Errno("fsync", path);
+  ::close(fd);
+  return s;
+}
+
+}  // namespace
+
+Status BatchWriter::Commit() {
+  if (syncfs_threshold_ > 0 && files_.size() > syncfs_threshold_) {
+    TG_RETURN_IF_ERROR(Parallel(files_.size(), std::min(threads_, 2u),
+                                [&](size_t i) { return WriteFile(files_[i].first, files_[i].second, false); }));
+    int fd = ::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return Errno("open directory", root_);
+    int rc = ::syncfs(fd);
+    ::close(fd);
+    if (rc != 0) return Errno("syncfs", root_);
   } else {
-    std::vector<std::thread> pool;
-    for (unsigned i = 1; i < n; ++i) pool.emplace_back(worker);
-    worker();
-    for (auto& t : pool) t.join();
+    TG_RETURN_IF_ERROR(Parallel(files_.size(), threads_,
+                                [&](size_t i) { return WriteFile(files_[i].first, files_[i].second, true); }));
+    std::vector<std::string> dirs(dirty_dirs_.begin(), dirty_dirs_.end());
+    TG_RETURN_IF_ERROR(Parallel(dirs.size(), threads_, [&](size_t i) { return SyncDirectory(dirs[i]); }));
   }
-  for (int fd : all) ::close(fd);
-  fds_.clear();
+  files_.clear();
   dirty_dirs_.clear();
-  if (status.ok() && failed) status = Status::IOError("fsync failed while committing tiles");
-  return status;
+  return Status::OK();
 }
 
 }  // namespace tg::ledger

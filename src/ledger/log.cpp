@@ -96,6 +96,8 @@ struct Log::Impl {
   Checkpoint checkpoint;
 
   std::thread committer;
+  mutable std::mutex stats_mu;
+  LogStats stats;
 
   Impl(std::string d, LogOptions o, NoteSigner s)
       : dir(std::move(d)), options(std::move(o)), signer(std::move(s)), vkey(signer.VerifierKey()),
@@ -104,7 +106,7 @@ struct Log::Impl {
   Status LoadRightEdge(const Checkpoint& cp);
   void DiscardPastCheckpoint();
   Hash RightEdgeRoot() const;
-  void AddLeaf(const Hash& leaf, BatchWriter& writer, Status& status);
+  void AddLeaf(const Hash& leaf, std::vector<std::pair<std::string, std::string>>& files);
   Status Commit(std::vector<Pending>& batch);
   void Run();
   void FailAll(std::vector<Pending>& batch, const Status& s);
@@ -193,50 +195,69 @@ Hash Log::Impl::RightEdgeRoot() const {
   return root;
 }
 
-void Log::Impl::AddLeaf(const Hash& leaf, BatchWriter& writer, Status& status) {
+void Log::Impl::AddLeaf(const Hash& leaf, std::vector<std::pair<std::string, std::string>>& files) {
   ++size;
   Hash h = leaf;
   for (int l = 0; l < kMaxLevels; ++l) {
     levels[l].push_back(h);
     if (levels[l].size() < kTileWidth) return;
     TileRef full{l, LevelWidth(l, size) / kTileWidth - 1, unsigned(kTileWidth)};
-    if (status.ok()) status = writer.Add(TilePath(full), TileBytes(levels[l]));
+    files.emplace_back(TilePath(full), TileBytes(levels[l]));
     h = ReduceHashes(levels[l].data(), kTileWidth);
     levels[l].clear();
   }
 }
 
 Status Log::Impl::Commit(std::vector<Pending>& batch) {
-  BatchWriter writer(dir, options.sync_threads);
-  Status status;
+  using Clock = std::chrono::steady_clock;
+  auto seconds = [](Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); };
+  auto t0 = Clock::now();
+  // Build the tree in memory first, collecting the files to write.
+  std::vector<std::pair<std::string, std::string>> files;
   uint64_t old_size = size;
   for (Pending& p : batch) {
-    AddLeaf(p.leaf, writer, status);
+    AddLeaf(p.leaf, files);
     AppendToBundle(bundle, p.entry);
     if (++bundle_count == kTileWidth) {
-      if (status.ok()) status = writer.Add(TilePath({kEntriesLevel, size / kTileWidth - 1, unsigned(kTileWidth)}), bundle);
+      files.emplace_back(TilePath({kEntriesLevel, size / kTileWidth - 1, unsigned(kTileWidth)}), std::move(bundle));
       bundle.clear();
       bundle_count = 0;
     }
   }
-  TG_RETURN_IF_ERROR(status);
   // Partial tiles for the new size, at every level whose width changed.
   for (int l = 0; l < kMaxLevels; ++l) {
     uint64_t width = LevelWidth(l, size);
     if (width == LevelWidth(l, old_size) || width % kTileWidth == 0) continue;
-    TG_RETURN_IF_ERROR(writer.Add(TilePath({l, width / kTileWidth, unsigned(width % kTileWidth)}), TileBytes(levels[l])));
+    files.emplace_back(TilePath({l, width / kTileWidth, unsigned(width % kTileWidth)}), TileBytes(levels[l]));
   }
   if (bundle_count > 0 && size != old_size)
-    TG_RETURN_IF_ERROR(writer.Add(TilePath({kEntriesLevel, size / kTileWidth, bundle_count}), bundle));
-  TG_RETURN_IF_ERROR(writer.Sync());
-
+    files.emplace_back(TilePath({kEntriesLevel, size / kTileWidth, bundle_count}), bundle);
   Checkpoint cp{signer.name(), size, RightEdgeRoot()};
+  auto t1 = Clock::now();
+
+  BatchWriter writer(dir, options.sync_threads, options.syncfs_above_files);
+  for (auto& [path, bytes] : files) TG_RETURN_IF_ERROR(writer.Add(path, std::move(bytes)));
+  auto t2 = Clock::now();
+  TG_RETURN_IF_ERROR(writer.Commit());
+  auto t3 = Clock::now();
+
   auto note = SignNote(FormatCheckpoint(cp), signer);
   if (!note.ok()) return note.status();
   TG_RETURN_IF_ERROR(ReplaceFileDurably(dir + "/" + kCheckpointFile, *note));
-  std::lock_guard lock(pub_mu);
-  checkpoint_text = std::move(*note);
-  checkpoint = cp;
+  auto t4 = Clock::now();
+  {
+    std::lock_guard lock(pub_mu);
+    checkpoint_text = std::move(*note);
+    checkpoint = cp;
+  }
+  std::lock_guard lock(stats_mu);
+  stats.batches += 1;
+  stats.entries += batch.size();
+  stats.files_written += files.size();
+  stats.tree_seconds += seconds(t0, t1);
+  stats.write_seconds += seconds(t1, t2);
+  stats.sync_seconds += seconds(t2, t3);
+  stats.checkpoint_seconds += seconds(t3, t4);
   return Status::OK();
 }
 
@@ -375,6 +396,11 @@ Result<Ticket> Log::Append(std::string entry) {
 
 Result<uint64_t> Log::Append(std::string entry, AppendCallback done) {
   return impl_->Enqueue(std::move(entry), std::move(done));
+}
+
+LogStats Log::Stats() const {
+  std::lock_guard lock(impl_->stats_mu);
+  return impl_->stats;
 }
 
 std::string Log::CheckpointText() const { return impl_->Published().first; }

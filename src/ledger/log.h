@@ -32,12 +32,26 @@ struct LogOptions {
   size_t max_batch_entries = 1 << 18;
   // How long the committer waits after the first pending entry for more to arrive.
   std::chrono::microseconds max_batch_wait{2000};
-  // Threads that fsync a large batch's files in parallel (the filesystem merges the flushes).
+  // Threads that write and fsync a batch's files in parallel (the filesystem merges the flushes).
   unsigned sync_threads = 8;
+  // A commit writing more files than this (a big batch: ~2 per 256 entries) flushes them
+  // with one syncfs() instead of one fsync each; 0 means always fsync file by file.
+  size_t syncfs_above_files = 32;
   // Tiles kept in the read cache for proofs (each about 16 KiB).
   size_t tile_cache_tiles = 512;
   // Where the signing key is; empty means D/signing-key.
   std::string signing_key_path;
+};
+
+// Counters of the committer's work since Open (for benchmarks and monitoring).
+struct LogStats {
+  uint64_t batches = 0;
+  uint64_t entries = 0;
+  uint64_t files_written = 0;
+  double tree_seconds = 0;        // hashing and building tiles in memory
+  double write_seconds = 0;       // creating directories for new tiles
+  double sync_seconds = 0;        // writing and fsyncing files, then fsyncing directories
+  double checkpoint_seconds = 0;  // signing and atomically replacing the checkpoint
 };
 
 // Internal state shared by the log and its tickets (so a ticket outlives its Log safely).
@@ -105,6 +119,9 @@ class Log {
   Result<std::string> TlogProofText(uint64_t index) const;
   // Root of the committed tree of `tree_size` leaves (<= current size).
   Result<Hash> RootAt(uint64_t tree_size) const;
+
+  // What the committer has done so far.
+  LogStats Stats() const;
 
   // The committed entry at `index`.
   Result<std::string> ReadEntry(uint64_t index) const;

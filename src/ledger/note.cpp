@@ -116,10 +116,11 @@ Result<NoteSigner> NoteSigner::FromPrivateKey(std::string_view text) {
   auto bad = [](const std::string& why) { return Status::InvalidArgument("private key: " + why); };
   if (!text.starts_with("PRIVATE+KEY+")) return bad("want PRIVATE+KEY+<name>+<id>+<key>");
   text.remove_prefix(12);
-  size_t p2 = text.rfind('+');
+  // Names hold no '+', but base64 keys may: split from the left.
+  size_t p1 = text.find('+');
+  if (p1 == std::string_view::npos) return bad("missing key id");
+  size_t p2 = text.find('+', p1 + 1);
   if (p2 == std::string_view::npos) return bad("missing key");
-  size_t p1 = text.rfind('+', p2 - 1);
-  if (p1 == std::string_view::npos || p2 == 0) return bad("missing id");
   std::string name(text.substr(0, p1));
   TG_RETURN_IF_ERROR(CheckKeyName(name));
   auto id = ParseHexId(text.substr(p1 + 1, p2 - p1 - 1));
