@@ -1,0 +1,150 @@
+#include "gateway/config.h"
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+namespace tg::gateway {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+Status CheckKeys(const json& obj, const std::set<std::string>& allowed, const std::string& where) {
+  if (!obj.is_object()) return Status::InvalidArgument(where + ": expected an object");
+  for (auto it = obj.begin(); it != obj.end(); ++it) {
+    if (!allowed.count(it.key())) {
+      return Status::InvalidArgument(where + ": unknown key \"" + it.key() + "\"");
+    }
+  }
+  return Status::OK();
+}
+
+template <typename T>
+Status Get(const json& obj, const char* key, T& out, const std::string& where) {
+  if (!obj.contains(key)) return Status::OK();
+  try {
+    out = obj.at(key).get<T>();
+  } catch (const json::exception&) {
+    return Status::InvalidArgument(where + "." + key + ": wrong type");
+  }
+  return Status::OK();
+}
+
+std::string Resolve(const fs::path& base, const std::string& p) {
+  if (p.empty() || fs::path(p).is_absolute()) return p;
+  return (base / p).lexically_normal().string();
+}
+
+}  // namespace
+
+Status ParseListen(const std::string& listen, std::string& host, unsigned short& port) {
+  size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon + 1 >= listen.size()) {
+    return Status::InvalidArgument("listen address \"" + listen + "\" is not host:port");
+  }
+  host = listen.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  if (host.empty()) host = "0.0.0.0";
+  std::string p = listen.substr(colon + 1);
+  unsigned long v = 0;
+  for (char c : p) {
+    if (c < '0' || c > '9') return Status::InvalidArgument("listen port \"" + p + "\" is not a number");
+    v = v * 10 + static_cast<unsigned long>(c - '0');
+    if (v > 65535) return Status::InvalidArgument("listen port \"" + p + "\" is out of range");
+  }
+  port = static_cast<unsigned short>(v);
+  return Status::OK();
+}
+
+Result<GatewayConfig> LoadConfig(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Status::NotFound("cannot open config file " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  json j;
+  try {
+    j = json::parse(ss.str());
+  } catch (const json::parse_error& e) {
+    return Status::InvalidArgument(path + ": invalid JSON: " + e.what());
+  }
+  TG_RETURN_IF_ERROR(CheckKeys(j, {"listen", "threads", "store", "audit_store", "log", "schema",
+                                   "policies", "tls", "limits", "rate_limits", "tokens"},
+                               path));
+  fs::path base = fs::absolute(path).parent_path();
+  GatewayConfig c;
+  TG_RETURN_IF_ERROR(Get(j, "listen", c.server.listen, path));
+  TG_RETURN_IF_ERROR(Get(j, "threads", c.server.threads, path));
+  TG_RETURN_IF_ERROR(Get(j, "store", c.store_path, path));
+  TG_RETURN_IF_ERROR(Get(j, "audit_store", c.audit_store_path, path));
+  TG_RETURN_IF_ERROR(Get(j, "schema", c.schema_file, path));
+  TG_RETURN_IF_ERROR(Get(j, "policies", c.policy_paths, path));
+  TG_RETURN_IF_ERROR(Get(j, "tokens", c.tokens_file, path));
+  if (j.contains("log")) {
+    const json& l = j["log"];
+    TG_RETURN_IF_ERROR(CheckKeys(l, {"dir", "key", "origin"}, path + ": log"));
+    TG_RETURN_IF_ERROR(Get(l, "dir", c.log_dir, path + ".log"));
+    TG_RETURN_IF_ERROR(Get(l, "key", c.log_key_file, path + ".log"));
+    TG_RETURN_IF_ERROR(Get(l, "origin", c.log_origin, path + ".log"));
+  }
+  if (j.contains("tls")) {
+    const json& t = j["tls"];
+    TG_RETURN_IF_ERROR(CheckKeys(t, {"cert", "key", "client_ca", "require_client_cert"}, path + ": tls"));
+    TG_RETURN_IF_ERROR(Get(t, "cert", c.server.tls.cert_file, path + ".tls"));
+    TG_RETURN_IF_ERROR(Get(t, "key", c.server.tls.key_file, path + ".tls"));
+    TG_RETURN_IF_ERROR(Get(t, "client_ca", c.server.tls.client_ca_file, path + ".tls"));
+    TG_RETURN_IF_ERROR(Get(t, "require_client_cert", c.server.tls.require_client_cert, path + ".tls"));
+    if (c.server.tls.cert_file.empty() != c.server.tls.key_file.empty()) {
+      return Status::InvalidArgument(path + ": tls needs both cert and key");
+    }
+    if (c.server.tls.require_client_cert && c.server.tls.client_ca_file.empty()) {
+      return Status::InvalidArgument(path + ": tls.require_client_cert needs tls.client_ca");
+    }
+  }
+  if (j.contains("limits")) {
+    const json& l = j["limits"];
+    TG_RETURN_IF_ERROR(CheckKeys(l, {"max_header_bytes", "max_body_bytes", "read_timeout_ms",
+                                     "idle_timeout_ms", "shutdown_grace_ms"},
+                                 path + ": limits"));
+    auto& s = c.server.limits;
+    TG_RETURN_IF_ERROR(Get(l, "max_header_bytes", s.max_header_bytes, path + ".limits"));
+    TG_RETURN_IF_ERROR(Get(l, "max_body_bytes", s.max_body_bytes, path + ".limits"));
+    TG_RETURN_IF_ERROR(Get(l, "read_timeout_ms", s.read_timeout_ms, path + ".limits"));
+    TG_RETURN_IF_ERROR(Get(l, "idle_timeout_ms", s.idle_timeout_ms, path + ".limits"));
+    TG_RETURN_IF_ERROR(Get(l, "shutdown_grace_ms", s.shutdown_grace_ms, path + ".limits"));
+  }
+  if (j.contains("rate_limits")) {
+    const json& r = j["rate_limits"];
+    TG_RETURN_IF_ERROR(CheckKeys(r, {"per_token_per_second", "per_token_burst",
+                                     "per_address_per_second", "per_address_burst"},
+                                 path + ": rate_limits"));
+    auto& s = c.server.rate_limits;
+    TG_RETURN_IF_ERROR(Get(r, "per_token_per_second", s.per_token_per_second, path + ".rate_limits"));
+    TG_RETURN_IF_ERROR(Get(r, "per_token_burst", s.per_token_burst, path + ".rate_limits"));
+    TG_RETURN_IF_ERROR(Get(r, "per_address_per_second", s.per_address_per_second, path + ".rate_limits"));
+    TG_RETURN_IF_ERROR(Get(r, "per_address_burst", s.per_address_burst, path + ".rate_limits"));
+  }
+  std::string host;
+  unsigned short port = 0;
+  TG_RETURN_IF_ERROR(ParseListen(c.server.listen, host, port));
+  c.store_path = Resolve(base, c.store_path);
+  c.audit_store_path = Resolve(base, c.audit_store_path);
+  c.log_dir = Resolve(base, c.log_dir);
+  c.log_key_file = Resolve(base, c.log_key_file);
+  c.schema_file = Resolve(base, c.schema_file);
+  c.tokens_file = Resolve(base, c.tokens_file);
+  for (auto& p : c.policy_paths) p = Resolve(base, p);
+  auto& t = c.server.tls;
+  t.cert_file = Resolve(base, t.cert_file);
+  t.key_file = Resolve(base, t.key_file);
+  t.client_ca_file = Resolve(base, t.client_ca_file);
+  if (c.store_path.empty()) return Status::InvalidArgument(path + ": \"store\" is required");
+  if (c.log_dir.empty()) return Status::InvalidArgument(path + ": \"log.dir\" is required");
+  return c;
+}
+
+}  // namespace tg::gateway

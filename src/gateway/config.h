@@ -1,0 +1,65 @@
+// Gateway configuration: what `trustgate serve --config FILE` reads (JSON, documented in
+// docs/config.md) and what `trustgate demo` builds in code.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+
+namespace tg::gateway {
+
+// TLS: when cert_file is set the server speaks only HTTPS. With client_ca_file set and
+// require_client_cert true, a client must present a certificate signed by that CA (mTLS).
+struct TlsConfig {
+  std::string cert_file;      // PEM certificate chain
+  std::string key_file;       // PEM private key
+  std::string client_ca_file; // PEM CA bundle for client certificates
+  bool require_client_cert = false;
+  bool enabled() const { return !cert_file.empty(); }
+};
+
+// Network-level limits of the HTTP server.
+struct ServerLimits {
+  size_t max_header_bytes = 16 * 1024;  // larger header block -> 431
+  size_t max_body_bytes = 1024 * 1024;  // larger body -> 413
+  int read_timeout_ms = 10'000;         // a started request must arrive within this
+  int idle_timeout_ms = 60'000;         // keep-alive connection with no request is closed
+  int shutdown_grace_ms = 10'000;       // in-flight requests get this long on SIGTERM
+};
+
+// Requests per second and burst, per bearer token and per client address; <= 0 disables.
+struct RateLimits {
+  double per_token_per_second = 500;
+  double per_token_burst = 1000;
+  double per_address_per_second = 2000;
+  double per_address_burst = 4000;
+};
+
+struct ServerConfig {
+  std::string listen = "127.0.0.1:8080";  // host:port; port 0 picks a free port
+  int threads = 0;                         // 0: one per core
+  TlsConfig tls;
+  ServerLimits limits;
+  RateLimits rate_limits;
+};
+
+struct GatewayConfig {
+  ServerConfig server;
+  std::string store_path;           // SQLite file of the records store (county.db)
+  std::string audit_store_path;     // where audit records + salts go; "" = beside the store
+  std::string log_dir;              // ledger directory (tiles, checkpoint, vkey)
+  std::string log_key_file;         // the log's signing key; "" = the ledger's default in log_dir
+  std::string log_origin;           // checkpoint origin line, used when initialising the log
+  std::string schema_file;          // Cedar schema of the domain
+  std::vector<std::string> policy_paths;  // policy files or directories of *.cedar
+  std::string tokens_file;          // optional: demo-tokens.json, only printed by demo
+};
+
+// Parses a JSON config file; relative paths are resolved against the file's directory.
+// Unknown keys are an error, so a typo does not silently fall back to a default.
+Result<GatewayConfig> LoadConfig(const std::string& path);
+// Parses "host:port" (IPv6 as "[::1]:8080").
+Status ParseListen(const std::string& listen, std::string& host, unsigned short& port);
+
+}  // namespace tg::gateway

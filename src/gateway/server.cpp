@@ -1,0 +1,427 @@
+#include "gateway/server.h"
+
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <condition_variable>
+#include <list>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "gateway/rate_limit.h"
+
+namespace tg::gateway {
+
+namespace net = boost::asio;
+namespace ssl = boost::asio::ssl;
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+using tcp = boost::asio::ip::tcp;
+
+// What every connection needs from the server, whatever its stream type.
+class SessionBase {
+ public:
+  virtual ~SessionBase() = default;
+  // Closes the connection if no request is in flight; called on shutdown.
+  virtual void CloseIfIdle() = 0;
+};
+
+class Server::Impl {
+ public:
+  Impl(const ServerConfig& config, Handler handler)
+      : config_(config),
+        handler_(std::move(handler)),
+        threads_(config.threads > 0 ? config.threads
+                                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))),
+        ssl_ctx_(ssl::context::tls_server),
+        ioc_(threads_),
+        acceptor_(net::make_strand(ioc_)),
+        address_limiter_(config.rate_limits.per_address_per_second,
+                         config.rate_limits.per_address_burst) {}
+
+  Status Open();
+  void Run();
+  void Shutdown();
+
+  const ServerConfig& config() const { return config_; }
+  const Handler& handler() const { return handler_; }
+  bool stopping() const { return stopping_.load(); }
+  RateLimiter& address_limiter() { return address_limiter_; }
+  std::atomic<uint64_t> served{0};
+
+  void Register(const std::shared_ptr<SessionBase>& s) {
+    std::lock_guard lock(mu_);
+    sessions_.remove_if([](const std::weak_ptr<SessionBase>& w) { return w.expired(); });
+    sessions_.push_back(s);
+    ++live_;
+  }
+  void Unregister() {
+    std::lock_guard lock(mu_);
+    --live_;
+    cv_.notify_all();
+  }
+
+  unsigned short port = 0;
+  bool tls = false;
+
+ private:
+  void Accept();
+
+  // Declared before ioc_: sessions still queued in the io_context when it is destroyed
+  // unregister themselves through these.
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::list<std::weak_ptr<SessionBase>> sessions_;
+  int live_ = 0;
+  ServerConfig config_;
+  Handler handler_;
+  int threads_;
+  ssl::context ssl_ctx_;
+  net::io_context ioc_;
+  tcp::acceptor acceptor_;
+  RateLimiter address_limiter_;
+  // Keeps the pool running while a handler answers from another thread and no socket
+  // operation is pending (during shutdown, the acceptor no longer is one).
+  std::optional<net::executor_work_guard<net::io_context::executor_type>> work_;
+  std::vector<std::thread> pool_;
+  std::atomic<bool> stopping_{false};
+  bool joined_ = false;
+  std::mutex shutdown_mu_;
+};
+
+namespace {
+
+std::string PeerCertSubject(SSL* ssl) {
+  X509* cert = SSL_get1_peer_certificate(ssl);
+  if (!cert) return {};
+  char buf[512];
+  X509_NAME_oneline(X509_get_subject_name(cert), buf, sizeof buf);
+  X509_free(cert);
+  return buf;
+}
+
+// One connection. Stream is beast::tcp_stream or beast::ssl_stream<beast::tcp_stream>.
+template <typename Stream>
+class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
+ public:
+  Session(Server::Impl& server, Stream stream, std::string client_address)
+      : server_(server), stream_(std::move(stream)), client_address_(std::move(client_address)) {}
+  ~Session() override { server_.Unregister(); }
+
+  void Start() {
+    auto self = this->shared_from_this();
+    net::dispatch(Tcp().get_executor(), [self] { self->Begin(); });
+  }
+
+  void CloseIfIdle() override {
+    auto self = this->shared_from_this();
+    net::post(Tcp().get_executor(), [self] {
+      if (!self->busy_) self->Close();
+    });
+  }
+
+ private:
+  beast::tcp_stream& Tcp() { return beast::get_lowest_layer(stream_); }
+
+  void Begin() {
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+      ReadHeader();
+    } else {
+      Tcp().expires_after(std::chrono::milliseconds(server_.config().limits.read_timeout_ms));
+      auto self = this->shared_from_this();
+      stream_.async_handshake(ssl::stream_base::server, [self](beast::error_code ec) {
+        if (ec) return self->Close();
+        self->client_cert_subject_ = PeerCertSubject(self->stream_.native_handle());
+        self->ReadHeader();
+      });
+    }
+  }
+
+  void ReadHeader() {
+    if (server_.stopping()) return Close();
+    const auto& limits = server_.config().limits;
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
+    parser_->body_limit(limits.max_body_bytes);
+    Tcp().expires_after(std::chrono::milliseconds(limits.idle_timeout_ms));
+    auto self = this->shared_from_this();
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self](beast::error_code ec, size_t) { self->OnHeader(ec); });
+  }
+
+  void OnHeader(beast::error_code ec) {
+    if (ec == http::error::header_limit) {
+      busy_ = true;
+      return SendAndClose(JsonError(431, "header_too_large", "request header block exceeds " +
+                                    std::to_string(server_.config().limits.max_header_bytes) + " bytes"));
+    }
+    // The parser checks a declared Content-Length against the body limit with the header.
+    if (ec == http::error::body_limit) {
+      busy_ = true;
+      return RejectBody();
+    }
+    if (ec) return Close();  // EOF, timeout, reset, or garbage before a request line
+    busy_ = true;
+    const auto& limits = server_.config().limits;
+    auto len = parser_->content_length();
+    if (len && *len > limits.max_body_bytes) return RejectBody();
+    Tcp().expires_after(std::chrono::milliseconds(limits.read_timeout_ms));
+    auto self = this->shared_from_this();
+    http::async_read(stream_, buffer_, *parser_,
+                     [self](beast::error_code ec, size_t) { self->OnBody(ec); });
+  }
+
+  void RejectBody() {
+    draining_ = true;
+    SendAndClose(JsonError(413, "body_too_large", "request body exceeds " +
+                           std::to_string(server_.config().limits.max_body_bytes) + " bytes"));
+  }
+
+  void OnBody(beast::error_code ec) {
+    if (ec == http::error::body_limit) return RejectBody();
+    if (ec == beast::error::timeout || ec == net::error::eof ||
+        ec == net::error::connection_reset || ec == net::error::operation_aborted) {
+      return Close();
+    }
+    if (ec) {
+      return SendAndClose(JsonError(400, "bad_request", "malformed HTTP request: " + ec.message()));
+    }
+    auto& msg = parser_->get();
+    keep_alive_ = msg.keep_alive();
+    version_ = msg.version();
+    Request req;
+    req.method = std::string(msg.method_string());
+    req.target = std::string(msg.target());
+    SplitTarget(req.target, req.path, req.query);
+    for (const auto& f : msg) req.headers.emplace_back(f.name_string(), f.value());
+    req.body = std::move(msg.body());
+    req.client_address = client_address_;
+    req.tls = !std::is_same_v<Stream, beast::tcp_stream>;
+    req.client_cert_subject = client_cert_subject_;
+    head_ = req.method == "HEAD";
+
+    if (!server_.address_limiter().Allow(client_address_)) {
+      return Write(JsonError(429, "rate_limited", "too many requests from " + client_address_));
+    }
+    // The handler may answer from another thread (after the audit ticket resolves); the
+    // answer is posted back onto this connection's strand.
+    auto self = this->shared_from_this();
+    auto once = std::make_shared<std::atomic<bool>>(false);
+    Respond respond = [self, once](Response r) {
+      if (once->exchange(true)) return;
+      net::post(self->Tcp().get_executor(),
+                [self, r = std::move(r)]() mutable { self->Write(std::move(r)); });
+    };
+    try {
+      server_.handler()(std::move(req), respond);
+    } catch (const std::exception& e) {
+      respond(JsonError(500, "internal", std::string("handler failed: ") + e.what()));
+    } catch (...) {
+      respond(JsonError(500, "internal", "handler failed"));
+    }
+  }
+
+  void SendAndClose(Response r) {
+    keep_alive_ = false;
+    Write(std::move(r));
+  }
+
+  void Write(Response r) {
+    ++server_.served;
+    auto res = std::make_shared<http::response<http::string_body>>(
+        static_cast<http::status>(r.status), version_ ? version_ : 11);
+    res->set(http::field::server, "TrustGate");
+    res->set(http::field::content_type, r.content_type);
+    for (auto& [k, v] : r.headers) res->set(k, v);
+    bool keep = keep_alive_ && !server_.stopping();
+    res->keep_alive(keep);
+    if (head_) {
+      res->content_length(r.body.size());
+    } else {
+      res->body() = std::move(r.body);
+      res->prepare_payload();
+    }
+    Tcp().expires_after(std::chrono::milliseconds(server_.config().limits.read_timeout_ms));
+    auto self = this->shared_from_this();
+    if (head_) {
+      // Header only: a HEAD response carries no body.
+      auto ser = std::make_shared<http::response_serializer<http::string_body>>(*res);
+      http::async_write_header(stream_, *ser, [self, res, ser, keep](beast::error_code ec, size_t) {
+        self->OnWrite(ec, keep);
+      });
+      return;
+    }
+    http::async_write(stream_, *res, [self, res, keep](beast::error_code ec, size_t) {
+      self->OnWrite(ec, keep);
+    });
+  }
+
+  void OnWrite(beast::error_code ec, bool keep) {
+    busy_ = false;
+    // Beast reports end_of_stream after writing a "Connection: close" message: not a failure.
+    if (ec && ec != http::error::end_of_stream) return Close();
+    if (draining_) return Drain();
+    if (!keep) return Close();
+    ReadHeader();
+  }
+
+  // After refusing an oversized body, read and discard what the client is still sending
+  // (bounded in bytes and time) so that it gets to read our 413 instead of a reset.
+  void Drain() {
+    Tcp().expires_after(std::chrono::seconds(10));
+    buffer_.consume(buffer_.size());
+    auto self = this->shared_from_this();
+    Tcp().async_read_some(net::buffer(drain_buf_), [self](beast::error_code ec, size_t n) {
+      self->drained_ += n;
+      if (ec || self->drained_ > 256u * 1024 * 1024) return self->Close();
+      self->Drain();
+    });
+  }
+
+  void Close() {
+    beast::error_code ec;
+    if constexpr (!std::is_same_v<Stream, beast::tcp_stream>) {
+      // A TLS close_notify would need another round trip; closing the socket is enough.
+    }
+    Tcp().socket().shutdown(tcp::socket::shutdown_both, ec);
+    Tcp().close();
+  }
+
+  Server::Impl& server_;
+  Stream stream_;
+  std::string client_address_;
+  std::string client_cert_subject_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  bool busy_ = false;
+  bool keep_alive_ = true;
+  bool head_ = false;
+  bool draining_ = false;
+  size_t drained_ = 0;
+  unsigned version_ = 11;
+  std::array<char, 65536> drain_buf_;
+};
+
+}  // namespace
+
+Status Server::Impl::Open() {
+  std::string host;
+  TG_RETURN_IF_ERROR(ParseListen(config_.listen, host, port));
+  beast::error_code ec;
+  auto addr = net::ip::make_address(host == "localhost" ? "127.0.0.1" : host, ec);
+  if (ec) return Status::InvalidArgument("listen host \"" + host + "\" is not an IP address");
+  if (config_.tls.enabled()) {
+    tls = true;
+    ssl_ctx_.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                         ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+    ssl_ctx_.use_certificate_chain_file(config_.tls.cert_file, ec);
+    if (ec) return Status::InvalidArgument("TLS certificate " + config_.tls.cert_file + ": " + ec.message());
+    ssl_ctx_.use_private_key_file(config_.tls.key_file, ssl::context::pem, ec);
+    if (ec) return Status::InvalidArgument("TLS key " + config_.tls.key_file + ": " + ec.message());
+    if (!config_.tls.client_ca_file.empty()) {
+      ssl_ctx_.load_verify_file(config_.tls.client_ca_file, ec);
+      if (ec) return Status::InvalidArgument("TLS client CA " + config_.tls.client_ca_file + ": " + ec.message());
+      auto mode = ssl::verify_peer;
+      if (config_.tls.require_client_cert) mode |= ssl::verify_fail_if_no_peer_cert;
+      ssl_ctx_.set_verify_mode(mode);
+    }
+  }
+  tcp::endpoint ep(addr, port);
+  acceptor_.open(ep.protocol(), ec);
+  if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(ep, ec);
+  if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) return Status::IOError("cannot listen on " + config_.listen + ": " + ec.message());
+  port = acceptor_.local_endpoint().port();
+  return Status::OK();
+}
+
+void Server::Impl::Accept() {
+  acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket sock) {
+    if (ec) {
+      if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
+      return Accept();  // e.g. EMFILE: keep serving the connections we have
+    }
+    beast::error_code ep_ec;
+    auto remote = sock.remote_endpoint(ep_ec);
+    std::string addr = ep_ec ? "unknown" : remote.address().to_string();
+    sock.set_option(tcp::no_delay(true), ep_ec);
+    std::shared_ptr<SessionBase> base;
+    if (tls) {
+      auto s = std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
+          *this, beast::ssl_stream<beast::tcp_stream>(beast::tcp_stream(std::move(sock)), ssl_ctx_),
+          addr);
+      Register(s);
+      s->Start();
+    } else {
+      auto s = std::make_shared<Session<beast::tcp_stream>>(*this, beast::tcp_stream(std::move(sock)), addr);
+      Register(s);
+      s->Start();
+    }
+    if (!stopping_) Accept();
+  });
+}
+
+void Server::Impl::Run() {
+  work_.emplace(ioc_.get_executor());
+  Accept();
+  for (int i = 0; i < threads_; ++i) {
+    pool_.emplace_back([this] {
+      // A handler bug must not take the process down silently; Session catches handler
+      // exceptions, so anything here is an Asio-level failure worth dying on.
+      ioc_.run();
+    });
+  }
+}
+
+void Server::Impl::Shutdown() {
+  std::lock_guard once(shutdown_mu_);
+  if (joined_) return;
+  stopping_ = true;
+  net::post(acceptor_.get_executor(), [this] {
+    beast::error_code ec;
+    acceptor_.close(ec);
+  });
+  std::vector<std::shared_ptr<SessionBase>> live;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& w : sessions_) {
+      if (auto s = w.lock()) live.push_back(std::move(s));
+    }
+  }
+  for (auto& s : live) s->CloseIfIdle();
+  live.clear();
+  {
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, std::chrono::milliseconds(config_.limits.shutdown_grace_ms),
+                 [this] { return live_ == 0; });
+  }
+  work_.reset();
+  ioc_.stop();
+  for (auto& t : pool_) t.join();
+  joined_ = true;
+}
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Server::~Server() { Shutdown(); }
+
+Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config, Handler handler) {
+  auto impl = std::make_unique<Impl>(config, std::move(handler));
+  TG_RETURN_IF_ERROR(impl->Open());
+  impl->Run();
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+unsigned short Server::port() const { return impl_->port; }
+const char* Server::scheme() const { return impl_->tls ? "https" : "http"; }
+void Server::Shutdown() { impl_->Shutdown(); }
+uint64_t Server::requests_served() const { return impl_->served.load(); }
+
+}  // namespace tg::gateway

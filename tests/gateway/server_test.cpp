@@ -1,0 +1,171 @@
+// The HTTP server over real loopback sockets: routing, keep-alive, limits, JSON errors,
+// rate limits, asynchronous answers and graceful shutdown.
+#include "gateway/server.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "gateway/router.h"
+#include "http_client.h"
+
+namespace tg::gateway {
+namespace {
+
+using testing::ClientResponse;
+using testing::HttpClient;
+
+ServerConfig LoopbackConfig() {
+  ServerConfig c;
+  c.listen = "127.0.0.1:0";
+  c.threads = 2;
+  c.limits.max_body_bytes = 64 * 1024;
+  c.limits.shutdown_grace_ms = 5000;
+  c.rate_limits.per_address_per_second = 0;  // off unless a test turns it on
+  return c;
+}
+
+Router EchoRouter() {
+  Router r;
+  r.Add("GET", "/hello/{name}", [](Request req, Respond respond) {
+    nlohmann::json j{{"name", req.params["name"]}, {"q", req.QueryParam("q").value_or("")},
+                     {"client", req.client_address}};
+    respond(JsonBody(j.dump()));
+  });
+  r.Add("POST", "/echo", [](Request req, Respond respond) { respond(JsonBody(req.body)); });
+  r.Add("GET", "/tile/{rest...}", [](Request req, Respond respond) {
+    respond(JsonBody(nlohmann::json{{"rest", req.params["rest"]}}.dump()));
+  });
+  // Answers from another thread after a delay, as an audited handler does.
+  r.Add("GET", "/slow", [](Request, Respond respond) {
+    std::thread([respond] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      respond(JsonBody(R"({"slow":true})"));
+    }).detach();
+  });
+  r.Add("GET", "/throw", [](Request, Respond) -> void { throw std::runtime_error("boom"); });
+  return r;
+}
+
+std::unique_ptr<Server> StartEcho(const ServerConfig& c = LoopbackConfig()) {
+  auto router = std::make_shared<Router>(EchoRouter());
+  auto s = Server::Start(c, [router](Request req, Respond respond) {
+    router->Dispatch(std::move(req), std::move(respond));
+  });
+  EXPECT_TRUE(s.ok()) << s.status().ToString();
+  return std::move(s.value());
+}
+
+std::string ErrorCode(const std::string& body) {
+  return nlohmann::json::parse(body)["error"]["code"].get<std::string>();
+}
+
+TEST(Server, RoutesWithParamsAndQueryOverKeepAlive) {
+  auto server = StartEcho();
+  HttpClient client(server->port());
+  for (int i = 0; i < 3; ++i) {
+    auto r = client.Send("GET", "/hello/ana%20maria?q=a%2Bb+c");
+    ASSERT_EQ(r.status, 200);
+    auto j = nlohmann::json::parse(r.body);
+    EXPECT_EQ(j["name"], "ana maria");
+    EXPECT_EQ(j["q"], "a+b c");
+    EXPECT_EQ(j["client"], "127.0.0.1");
+    EXPECT_TRUE(r.keep_alive);
+    EXPECT_EQ(r.headers["content-type"], "application/json");
+  }
+  auto t = client.Send("GET", "/tile/0/x001/234.p/5");
+  EXPECT_EQ(nlohmann::json::parse(t.body)["rest"], "0/x001/234.p/5");
+}
+
+TEST(Server, UnknownPathAndWrongMethodAreJsonErrors) {
+  auto server = StartEcho();
+  HttpClient client(server->port());
+  auto r = client.Send("GET", "/nope");
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(ErrorCode(r.body), "not_found");
+  r = client.Send("DELETE", "/echo");
+  EXPECT_EQ(r.status, 405);
+  EXPECT_EQ(ErrorCode(r.body), "method_not_allowed");
+}
+
+TEST(Server, OversizedBodyGets413AndServerKeepsServing) {
+  auto server = StartEcho();
+  {
+    HttpClient client(server->port());
+    auto r = client.Send("POST", "/echo", {}, std::string(20 * 1024 * 1024, 'x'));
+    EXPECT_EQ(r.status, 413);
+    EXPECT_EQ(ErrorCode(r.body), "body_too_large");
+    EXPECT_FALSE(r.keep_alive);
+  }
+  HttpClient client(server->port());
+  auto ok = client.Send("POST", "/echo", {}, R"({"a":1})");
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_EQ(ok.body, R"({"a":1})");
+}
+
+TEST(Server, OversizedHeaderGets431) {
+  auto server = StartEcho();
+  HttpClient client(server->port());
+  auto r = client.Send("GET", "/hello/x", {{"X-Big", std::string(40 * 1024, 'h')}});
+  EXPECT_EQ(r.status, 431);
+  EXPECT_EQ(ErrorCode(r.body), "header_too_large");
+  HttpClient again(server->port());
+  EXPECT_EQ(again.Send("GET", "/hello/x").status, 200);
+}
+
+TEST(Server, HandlerExceptionIs500) {
+  auto server = StartEcho();
+  HttpClient client(server->port());
+  auto r = client.Send("GET", "/throw");
+  EXPECT_EQ(r.status, 500);
+  EXPECT_EQ(ErrorCode(r.body), "internal");
+  EXPECT_EQ(client.Send("GET", "/hello/y").status, 200);
+}
+
+TEST(Server, AddressRateLimitGives429) {
+  auto c = LoopbackConfig();
+  c.rate_limits.per_address_per_second = 0.001;
+  c.rate_limits.per_address_burst = 3;
+  auto server = StartEcho(c);
+  HttpClient client(server->port());
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(client.Send("GET", "/hello/a").status, 200);
+  auto r = client.Send("GET", "/hello/a");
+  EXPECT_EQ(r.status, 429);
+  EXPECT_EQ(ErrorCode(r.body), "rate_limited");
+}
+
+TEST(Server, ShutdownLetsInFlightRequestFinish) {
+  auto server = StartEcho();
+  HttpClient idle(server->port());
+  EXPECT_EQ(idle.Send("GET", "/hello/a").status, 200);  // an idle keep-alive connection
+  ClientResponse slow;
+  std::thread t([&] {
+    HttpClient client(server->port());
+    slow = client.Send("GET", "/slow");
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  server->Shutdown();  // returns only after the slow answer was written
+  t.join();
+  EXPECT_EQ(slow.status, 200);
+  EXPECT_EQ(slow.body, R"({"slow":true})");
+  EXPECT_FALSE(slow.keep_alive);
+  EXPECT_THROW(idle.Send("GET", "/hello/a"), boost::system::system_error);
+}
+
+TEST(Server, ListenErrorsAreClear) {
+  auto c = LoopbackConfig();
+  c.listen = "not-an-address";
+  auto s = Server::Start(c, [](Request, Respond r) { r(JsonBody("{}")); });
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), Code::kInvalidArgument);
+  auto first = StartEcho();
+  c.listen = "127.0.0.1:" + std::to_string(first->port());
+  auto taken = Server::Start(c, [](Request, Respond r) { r(JsonBody("{}")); });
+  // SO_REUSEADDR does not allow two listeners on one port.
+  ASSERT_FALSE(taken.ok());
+  EXPECT_EQ(taken.status().code(), Code::kIOError);
+}
+
+}  // namespace
+}  // namespace tg::gateway
