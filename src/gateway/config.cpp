@@ -73,7 +73,7 @@ Result<GatewayConfig> LoadConfig(const std::string& path) {
     return Status::InvalidArgument(path + ": invalid JSON: " + e.what());
   }
   TG_RETURN_IF_ERROR(CheckKeys(j, {"listen", "threads", "store", "audit_store", "log", "schema",
-                                   "policies", "tls", "limits", "rate_limits", "tokens"},
+                                   "policies", "offense_codes", "tls", "limits", "rate_limits", "tokens"},
                                path));
   fs::path base = fs::absolute(path).parent_path();
   GatewayConfig c;
@@ -82,7 +82,13 @@ Result<GatewayConfig> LoadConfig(const std::string& path) {
   TG_RETURN_IF_ERROR(Get(j, "store", c.store_path, path));
   TG_RETURN_IF_ERROR(Get(j, "audit_store", c.audit_store_path, path));
   TG_RETURN_IF_ERROR(Get(j, "schema", c.schema_file, path));
-  TG_RETURN_IF_ERROR(Get(j, "policies", c.policy_paths, path));
+  TG_RETURN_IF_ERROR(Get(j, "offense_codes", c.offense_codes_file, path));
+  if (j.contains("policies")) {
+    const json& p = j["policies"];
+    TG_RETURN_IF_ERROR(CheckKeys(p, {"root", "packs"}, path + ": policies"));
+    TG_RETURN_IF_ERROR(Get(p, "root", c.policy_root, path + ".policies"));
+    TG_RETURN_IF_ERROR(Get(p, "packs", c.policy_packs, path + ".policies"));
+  }
   TG_RETURN_IF_ERROR(Get(j, "tokens", c.tokens_file, path));
   if (j.contains("log")) {
     const json& l = j["log"];
@@ -137,13 +143,15 @@ Result<GatewayConfig> LoadConfig(const std::string& path) {
   c.log_key_file = Resolve(base, c.log_key_file);
   c.schema_file = Resolve(base, c.schema_file);
   c.tokens_file = Resolve(base, c.tokens_file);
-  for (auto& p : c.policy_paths) p = Resolve(base, p);
+  c.policy_root = Resolve(base, c.policy_root);
+  c.offense_codes_file = Resolve(base, c.offense_codes_file);
   auto& t = c.server.tls;
   t.cert_file = Resolve(base, t.cert_file);
   t.key_file = Resolve(base, t.key_file);
   t.client_ca_file = Resolve(base, t.client_ca_file);
   if (c.store_path.empty()) return Status::InvalidArgument(path + ": \"store\" is required");
   if (c.log_dir.empty()) return Status::InvalidArgument(path + ": \"log.dir\" is required");
+  if (c.policy_root.empty()) return Status::InvalidArgument(path + ": \"policies.root\" is required");
   return c;
 }
 

@@ -51,8 +51,10 @@ struct GatewayConfig {
   std::string log_dir;              // ledger directory (tiles, checkpoint, vkey)
   std::string log_key_file;         // the log's signing key; "" = the ledger's default in log_dir
   std::string log_origin;           // checkpoint origin line, used when initialising the log
-  std::string schema_file;          // Cedar schema of the domain
-  std::vector<std::string> policy_paths;  // policy files or directories of *.cedar
+  std::string policy_root;          // the folder of policy packs (policies/)
+  std::vector<std::string> policy_packs = {"baseline"};  // packs in force (with what they build on)
+  std::string schema_file;          // "" = POLICY_ROOT/schema.cedarschema
+  std::string offense_codes_file;   // DOJ offense code CSV for the qualifier; "" = statutes only
   std::string tokens_file;          // optional: demo-tokens.json, only printed by demo
 };
 

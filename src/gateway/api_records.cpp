@@ -1,0 +1,215 @@
+// Record routes: bookings (one, by release window, by name), persons, and the public
+// locator. Each record's categories are decided by policy; only released fields are sent.
+#include <charconv>
+
+#include "gateway/gateway_impl.h"
+
+namespace tg::gateway {
+namespace {
+
+using nlohmann::json;
+
+// The categories a booking record carries (design.md's field table).
+const std::vector<std::string>& BookingCategories() {
+  static const std::vector<std::string> k = {"identity", "dob",     "address", "birthplace",
+                                             "immigration_status", "release", "custody", "charges",
+                                             "criminal_history", "court",   "photo"};
+  return k;
+}
+const std::vector<std::string>& LocatorCategories() {
+  static const std::vector<std::string> k = {"identity", "custody", "charges"};
+  return k;
+}
+
+std::vector<std::string> ActionsFor(const std::vector<std::string>& categories) {
+  std::vector<std::string> out;
+  for (const auto& c : categories) out.push_back("read_" + c);
+  return out;
+}
+
+// A booking with everything a response could carry about it.
+struct BookingView {
+  records::Booking booking;
+  records::Person person;
+  std::vector<records::Conviction> convictions;
+};
+
+json CategoryFields(const BookingView& v, const std::string& category) {
+  const auto& b = v.booking;
+  const auto& p = v.person;
+  json j = json::object();
+  if (category == "identity") {
+    j = {{"booking_id", b.booking_id}, {"person_id", b.person_id}, {"name", b.name}};
+  } else if (category == "dob") {
+    j = {{"dob", p.dob}};
+  } else if (category == "address") {
+    j = {{"address", p.address}, {"phone", p.phone}, {"email", p.email}};
+  } else if (category == "birthplace") {
+    j = {{"birthplace", p.birthplace}};
+  } else if (category == "immigration_status") {
+    j = {{"immigration_status", p.immigration_status}};
+  } else if (category == "release") {
+    auto r = b.release_at();
+    j = {{"release_at", r ? json(records::FormatIso8601(*r)) : json(nullptr)}, {"release_type", b.release_type}};
+  } else if (category == "custody") {
+    j = {{"custody_status", b.custody_status}, {"facility", b.facility}, {"housing", b.housing}};
+  } else if (category == "charges") {
+    json charges = json::array();
+    for (const auto& c : b.charges) {
+      charges.push_back({{"code", c.code}, {"statute", c.statute}, {"description", c.description},
+                         {"level", std::string(1, c.level)}});
+    }
+    j = {{"charges", charges}, {"bail", b.bail}};
+  } else if (category == "criminal_history") {
+    json convictions = json::array();
+    for (const auto& c : v.convictions) {
+      convictions.push_back({{"statute", c.statute}, {"description", c.description},
+                             {"level", std::string(1, c.level)},
+                             {"convicted_at", records::FormatDate(c.convicted_at)}});
+    }
+    j = {{"convictions", convictions}};
+  } else if (category == "court") {
+    j = {{"court_date", b.court_date ? json(records::FormatIso8601(*b.court_date)) : json(nullptr)},
+         {"court", b.court}};
+  } else if (category == "photo") {
+    j = {{"photo_url", b.photo_url}};
+  }
+  return j;
+}
+
+}  // namespace
+
+namespace {
+
+// Loads the person and convictions of each booking.
+Result<std::vector<BookingView>> LoadViews(records::Store& store, std::vector<records::Booking> bookings) {
+  std::vector<BookingView> views;
+  views.reserve(bookings.size());
+  for (auto& b : bookings) {
+    BookingView v;
+    auto p = store.GetPerson(b.person_id);
+    if (!p.ok()) return p.status();
+    v.person = std::move(p.value());
+    auto c = store.ConvictionsByPerson(b.person_id);
+    if (!c.ok()) return c.status();
+    v.convictions = std::move(c.value());
+    v.booking = std::move(b);
+    views.push_back(std::move(v));
+  }
+  return views;
+}
+
+policy::Subject SubjectOf(const BookingView& v, const std::string& jail_agency) {
+  policy::Subject s;
+  s.type = "Booking";
+  s.id = v.booking.booking_id;
+  s.agency = jail_agency;
+  s.person_id = v.booking.person_id;
+  s.custody_status = v.booking.custody_status;
+  s.convictions = v.convictions;
+  s.sex_registrant = v.person.sex_registrant;
+  s.arson_registrant = v.person.arson_registrant;
+  return s;
+}
+
+}  // namespace
+
+void Gateway::Impl::AddRecordRoutes() {
+  // Decides and answers for a set of bookings. `single`: a 404/403 rather than an empty list.
+  auto answer = [this](const ExchangePtr& x, Result<std::vector<records::Booking>> found,
+                       const std::vector<std::string>& categories, bool single) {
+    if (!found.ok()) {
+      if (found.status().code() == Code::kNotFound) {
+        return Fail(x, 404, "not_found", found.status().message(), "not_found");
+      }
+      return Fail(x, 503, "store_unavailable", found.status().message(), "error");
+    }
+    auto views = LoadViews(*store, std::move(found.value()));
+    if (!views.ok()) return Fail(x, 503, "store_unavailable", views.status().message(), "error");
+    // The jail that holds the bookings: the store's bookings are all the county jail's
+    // (records' model has no owner per booking); its id is kept in the store metadata.
+    auto owner = store->GetMeta("jail_agency");
+    std::string jail = owner.ok() && owner->has_value() ? **owner : "lasd";
+    std::vector<policy::Subject> subjects;
+    for (const auto& v : *views) subjects.push_back(SubjectOf(v, jail));
+    x->facts.record_count = static_cast<int64_t>(subjects.size());
+    auto actions = ActionsFor(categories);
+    auto decisions = decider->Decide(x->facts, subjects, actions, records::NowMs());
+    if (!decisions.ok()) return Fail(x, 500, "policy_error", decisions.status().message(), "error");
+    json out_records = json::array();
+    json redactions = json::array();
+    for (size_t i = 0; i < views->size(); ++i) {
+      const auto& v = (*views)[i];
+      json rec = json::object();
+      std::vector<std::string> released;
+      for (size_t j = 0; j < categories.size(); ++j) {
+        const auto& d = (*decisions)[i][j];
+        x->audit.decisions.push_back({v.booking.booking_id, d.action, d.outcome, d.policies, d.errors});
+        if (d.allowed()) {
+          rec.update(CategoryFields(v, categories[j]));
+          released.push_back(categories[j]);
+        } else {
+          redactions.push_back(Redaction(v.booking.booking_id, categories[j], d, x));
+        }
+      }
+      if (released.empty()) continue;  // nothing of this record may be shown
+      x->audit.records.push_back(v.booking.booking_id);
+      x->audit.released.push_back(released);
+      out_records.push_back(std::move(rec));
+    }
+    if (single && out_records.empty()) {
+      json body = {{"error", {{"code", "forbidden"}, {"message", "policy releases nothing of this record to you"}}},
+                   {"redactions", redactions}};
+      return Finish(x, 403, "refused", std::move(body));
+    }
+    Finish(x, 200, out_records.empty() ? "refused" : "released",
+           {{"records", out_records}, {"redactions", redactions}});
+  };
+
+  router.Add("GET", "/v1/bookings/{booking_id}", Audited([this, answer](ExchangePtr x) {
+    if (!Authenticate(x) || !ParseDeclarations(x)) return;
+    auto b = store->GetBooking(x->request.params["booking_id"]);
+    if (!b.ok()) return answer(x, b.status(), BookingCategories(), true);
+    answer(x, std::vector<records::Booking>{std::move(b.value())}, BookingCategories(), true);
+  }));
+
+  router.Add("GET", "/v1/bookings", Audited([this, answer](ExchangePtr x) {
+    if (!Authenticate(x) || !ParseDeclarations(x)) return;
+    auto within = x->request.QueryParam("release_within");
+    auto name = x->request.QueryParam("name");
+    if (within.has_value() == name.has_value()) {
+      return Fail(x, 400, "invalid_query", "give exactly one of release_within=NNh or name=TEXT", "invalid");
+    }
+    if (within) {
+      int hours = 0;
+      const std::string& w = *within;
+      auto [ptr, ec] = std::from_chars(w.data(), w.data() + w.size(), hours);
+      if (ec != std::errc() || ptr != w.data() + w.size() - 1 || w.back() != 'h' || hours <= 0 || hours > 24 * 90) {
+        return Fail(x, 400, "invalid_query", "release_within: expected hours like 48h (1h to 2160h)", "invalid");
+      }
+      auto now = records::NowMs();
+      return answer(x, store->BookingsReleasedBetween(now, now + hours * records::kMsPerHour, 1000),
+                    BookingCategories(), false);
+    }
+    if (name->size() < 2) return Fail(x, 400, "invalid_query", "name: at least 2 characters", "invalid");
+    answer(x, store->FindBookingsByName(*name, 100), BookingCategories(), false);
+  }));
+
+  // The public locator: no token; the principal is the public.
+  router.Add("GET", "/v1/public/inmates", Audited([this, answer](ExchangePtr x) {
+    x->facts.user = records::User{"public", "The public", "public", {}};
+    x->facts.agency = records::Agency{"public", "The public", "public", "US", ""};
+    x->facts.purpose = "public_records";
+    x->facts.time = x->audit.time;
+    x->audit.principal = "public";
+    x->audit.agency = "public";
+    x->audit.purpose = "public_records";
+    x->audit.channel = "portal";
+    x->facts.channel = "portal";
+    auto name = x->request.QueryParam("name");
+    if (!name || name->size() < 2) return Fail(x, 400, "invalid_query", "name: at least 2 characters", "invalid");
+    answer(x, store->FindBookingsByName(*name, 50), LocatorCategories(), false);
+  }));
+}
+
+}  // namespace tg::gateway

@@ -1,0 +1,138 @@
+#include "gateway/audit_store.h"
+
+#include <sqlite3.h>
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+namespace tg::gateway {
+
+struct AuditStore::Impl {
+  sqlite3* db = nullptr;
+  mutable std::mutex db_mu;  // one connection: the writer and readers take turns
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<std::pair<AuditRow, std::function<void(Status)>>> queue;
+  bool stopping = false;
+  std::thread writer;
+
+  Status Exec(const char* sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+      std::string m = err ? err : "unknown";
+      sqlite3_free(err);
+      return Status::IOError(std::string("audit store: ") + m);
+    }
+    return Status::OK();
+  }
+
+  Status CommitBatch(const std::deque<std::pair<AuditRow, std::function<void(Status)>>>& batch) {
+    std::lock_guard lock(db_mu);
+    TG_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO audit(idx, record, salt, leaf_hash) VALUES(?,?,?,?)",
+                           -1, &st, nullptr) != SQLITE_OK) {
+      Exec("ROLLBACK");
+      return Status::IOError(std::string("audit store: ") + sqlite3_errmsg(db));
+    }
+    for (const auto& [row, cb] : batch) {
+      sqlite3_bind_int64(st, 1, static_cast<sqlite3_int64>(row.index));
+      sqlite3_bind_text(st, 2, row.record.data(), static_cast<int>(row.record.size()), SQLITE_STATIC);
+      sqlite3_bind_blob(st, 3, row.salt.data(), static_cast<int>(row.salt.size()), SQLITE_STATIC);
+      sqlite3_bind_text(st, 4, row.leaf_hash.data(), static_cast<int>(row.leaf_hash.size()), SQLITE_STATIC);
+      if (sqlite3_step(st) != SQLITE_DONE) {
+        std::string m = sqlite3_errmsg(db);
+        sqlite3_finalize(st);
+        Exec("ROLLBACK");
+        return Status::IOError("audit store: " + m);
+      }
+      sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    return Exec("COMMIT");
+  }
+
+  void Run() {
+    for (;;) {
+      std::deque<std::pair<AuditRow, std::function<void(Status)>>> batch;
+      {
+        std::unique_lock lock(mu);
+        cv.wait(lock, [this] { return stopping || !queue.empty(); });
+        if (queue.empty()) return;
+        batch.swap(queue);
+      }
+      Status s = CommitBatch(batch);
+      for (auto& [row, cb] : batch) cb(s);
+    }
+  }
+};
+
+AuditStore::AuditStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+AuditStore::~AuditStore() {
+  {
+    std::lock_guard lock(impl_->mu);
+    impl_->stopping = true;
+  }
+  impl_->cv.notify_all();
+  if (impl_->writer.joinable()) impl_->writer.join();
+  sqlite3_close(impl_->db);
+}
+
+Result<std::unique_ptr<AuditStore>> AuditStore::Open(const std::string& path, uint64_t log_size) {
+  auto impl = std::make_unique<Impl>();
+  if (sqlite3_open_v2(path.c_str(), &impl->db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                      nullptr) != SQLITE_OK) {
+    std::string m = impl->db ? sqlite3_errmsg(impl->db) : "out of memory";
+    sqlite3_close(impl->db);
+    return Status::IOError("cannot open audit store " + path + ": " + m);
+  }
+  sqlite3_busy_timeout(impl->db, 10000);
+  TG_RETURN_IF_ERROR(impl->Exec("PRAGMA journal_mode=WAL"));
+  // FULL: the WAL is fsync'd at every commit, so an acknowledged record survives a crash.
+  TG_RETURN_IF_ERROR(impl->Exec("PRAGMA synchronous=FULL"));
+  TG_RETURN_IF_ERROR(impl->Exec(
+      "CREATE TABLE IF NOT EXISTS audit(idx INTEGER PRIMARY KEY, record TEXT NOT NULL, "
+      "salt BLOB NOT NULL, leaf_hash TEXT NOT NULL)"));
+  std::string trim = "DELETE FROM audit WHERE idx >= " + std::to_string(log_size);
+  TG_RETURN_IF_ERROR(impl->Exec(trim.c_str()));
+  Impl* raw = impl.get();
+  impl->writer = std::thread([raw] { raw->Run(); });
+  return std::unique_ptr<AuditStore>(new AuditStore(std::move(impl)));
+}
+
+void AuditStore::Write(AuditRow row, std::function<void(Status)> done) {
+  {
+    std::lock_guard lock(impl_->mu);
+    impl_->queue.emplace_back(std::move(row), std::move(done));
+  }
+  impl_->cv.notify_one();
+}
+
+Result<AuditRow> AuditStore::Read(uint64_t index) const {
+  std::lock_guard lock(impl_->db_mu);
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(impl_->db, "SELECT record, salt, leaf_hash FROM audit WHERE idx = ?", -1, &st,
+                         nullptr) != SQLITE_OK) {
+    return Status::IOError(std::string("audit store: ") + sqlite3_errmsg(impl_->db));
+  }
+  sqlite3_bind_int64(st, 1, static_cast<sqlite3_int64>(index));
+  int rc = sqlite3_step(st);
+  if (rc != SQLITE_ROW) {
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE) return Status::NotFound("no audit record at index " + std::to_string(index));
+    return Status::IOError(std::string("audit store: ") + sqlite3_errmsg(impl_->db));
+  }
+  AuditRow row;
+  row.index = index;
+  row.record = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+  row.salt.assign(static_cast<const char*>(sqlite3_column_blob(st, 1)), sqlite3_column_bytes(st, 1));
+  row.leaf_hash = reinterpret_cast<const char*>(sqlite3_column_text(st, 2));
+  sqlite3_finalize(st);
+  return row;
+}
+
+}  // namespace tg::gateway

@@ -1,0 +1,43 @@
+// Where audit records and their salts are kept (the access-controlled half of "the log
+// holds commitments, the store holds records"): an SQLite file of its own (records' Store
+// has no audit table), one row per log index. Writes are group-committed by one writer
+// thread with synchronous=FULL, so a row is durable when its callback reports OK.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "base/status.h"
+
+namespace tg::gateway {
+
+struct AuditRow {
+  uint64_t index = 0;      // the log index of the record's commitment
+  std::string record;      // canonical audit record text
+  std::string salt;        // 32 bytes
+  std::string leaf_hash;   // base64 RFC 6962 leaf hash of the log entry
+};
+
+class AuditStore {
+ public:
+  // Opens or creates the file. Rows at or past `log_size` are dropped: they belong to
+  // appends a crash cut off before the log made them durable (no response went out).
+  static Result<std::unique_ptr<AuditStore>> Open(const std::string& path, uint64_t log_size);
+  ~AuditStore();  // commits what is queued, then stops the writer
+
+  // Queues the row; `done` is called from the writer thread once it is durable (or failed).
+  void Write(AuditRow row, std::function<void(Status)> done);
+  // The row for a log index (NotFound when absent).
+  Result<AuditRow> Read(uint64_t index) const;
+
+  struct Impl;
+
+ private:
+  explicit AuditStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tg::gateway

@@ -1,0 +1,338 @@
+#include "gateway/gateway.h"
+
+#include <filesystem>
+#include <set>
+
+#include "gateway/gateway_impl.h"
+#include "ledger/commitment.h"
+#include "ledger/hash.h"
+
+namespace tg::gateway {
+namespace {
+
+using nlohmann::json;
+
+const std::set<std::string>& Purposes() {
+  static const std::set<std::string> k = {
+      "criminal_investigation", "serious_violent_crime", "civil_immigration", "criminal_immigration",
+      "victim_notification",    "court_proceeding",      "booking_operations", "public_records",
+      "oversight",              "training"};
+  return k;
+}
+const std::set<std::string>& AuthorityKinds() {
+  static const std::set<std::string> k = {
+      "judicial_warrant", "judicial_probable_cause", "court_order", "judicial_subpoena",
+      "administrative_warrant", "administrative_subpoena", "detainer", "none"};
+  return k;
+}
+const std::set<std::string>& Channels() {
+  static const std::set<std::string> k = {"api", "portal", "export", "print", "phone", "email", "feed"};
+  return k;
+}
+
+std::string Trim(std::string s) {
+  size_t b = s.find_first_not_of(" \t");
+  size_t e = s.find_last_not_of(" \t");
+  return b == std::string::npos ? std::string{} : s.substr(b, e - b + 1);
+}
+
+bool Printable(const std::string& s) {
+  for (unsigned char c : s) {
+    if (c < 0x20 || c == 0x7f) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+const std::vector<std::string>& FieldsOf(const std::string& category) {
+  static const std::map<std::string, std::vector<std::string>> k = {
+      {"identity", {"booking_id", "person_id", "name"}},
+      {"dob", {"dob"}},
+      {"address", {"address", "phone", "email"}},
+      {"birthplace", {"birthplace"}},
+      {"immigration_status", {"immigration_status"}},
+      {"release", {"release_at", "release_type"}},
+      {"custody", {"custody_status", "facility", "housing"}},
+      {"charges", {"charges", "bail"}},
+      {"criminal_history", {"convictions"}},
+      {"court", {"court_date", "court"}},
+      {"photo", {"photo_url"}},
+      {"alpr", {"plate", "state", "read_at", "lat", "lon", "device", "agency"}},
+  };
+  static const std::vector<std::string> none;
+  auto it = k.find(category);
+  return it == k.end() ? none : it->second;
+}
+
+Gateway::Gateway(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Gateway::~Gateway() = default;
+
+std::string Gateway::verifier_key() const { return impl_->log->verifier_key(); }
+
+Handler Gateway::handler() {
+  Impl* impl = impl_.get();
+  return [impl](Request req, Respond respond) { impl->router.Dispatch(std::move(req), std::move(respond)); };
+}
+
+Result<std::unique_ptr<Gateway>> Gateway::Open(const GatewayConfig& config) {
+  namespace fs = std::filesystem;
+  auto impl = std::make_unique<Impl>();
+  impl->config = config;
+  auto store = records::OpenSqliteStore(config.store_path);
+  if (!store.ok()) return Status(store.status().code(), "store " + config.store_path + ": " + store.status().message());
+  impl->store = std::move(store.value());
+
+  if (!fs::exists(fs::path(config.log_dir) / "checkpoint")) {
+    std::string origin = config.log_origin.empty() ? "trustgate.example/log" : config.log_origin;
+    auto init = ledger::Log::Init(config.log_dir, origin);
+    if (!init.ok()) return Status(init.status().code(), "log " + config.log_dir + ": " + init.status().message());
+  }
+  ledger::LogOptions lo;
+  lo.signing_key_path = config.log_key_file;
+  auto log = ledger::Log::Open(config.log_dir, lo);
+  if (!log.ok()) return Status(log.status().code(), "log " + config.log_dir + ": " + log.status().message());
+  impl->log = std::move(log.value());
+
+  std::string audit_path = config.audit_store_path;
+  if (audit_path.empty()) audit_path = (fs::path(config.store_path).parent_path() / "audit.db").string();
+  auto audit = AuditStore::Open(audit_path, impl->log->CurrentCheckpoint().size);
+  if (!audit.ok()) return audit.status();
+  impl->audit_store = std::move(audit.value());
+
+  auto decider = policy::Decider::Load(config.policy_root, config.policy_packs, config.schema_file,
+                                       config.offense_codes_file);
+  if (!decider.ok()) return decider.status();
+  impl->decider = std::move(decider.value());
+  impl->token_limiter = std::make_unique<RateLimiter>(config.server.rate_limits.per_token_per_second,
+                                                      config.server.rate_limits.per_token_burst);
+  impl->AddRoutes();
+  return std::unique_ptr<Gateway>(new Gateway(std::move(impl)));
+}
+
+Handler Gateway::Impl::Audited(std::function<void(ExchangePtr)> fn) {
+  return [this, fn](Request req, Respond respond) {
+    auto x = std::make_shared<Exchange>();
+    x->audit.time = AuditTime(records::NowMs());
+    x->audit.client_address = req.client_address;
+    x->audit.method = req.method;
+    x->audit.path = req.path;
+    x->audit.query = req.query;
+    x->audit.channel = "api";
+    x->request = std::move(req);
+    x->respond = std::move(respond);
+    try {
+      fn(x);
+    } catch (const std::exception& e) {
+      // Default deny: whatever went wrong, no data leaves, and the failure is audited.
+      Fail(x, 500, "internal", std::string("internal error: ") + e.what(), "error");
+    }
+  };
+}
+
+bool Gateway::Impl::Authenticate(const ExchangePtr& x) {
+  auto auth = x->request.Header("Authorization");
+  if (!auth || auth->rfind("Bearer ", 0) != 0 || Trim(auth->substr(7)).empty()) {
+    Fail(x, 401, "unauthenticated", "missing bearer token (Authorization: Bearer TOKEN)", "unauthenticated");
+    return false;
+  }
+  std::string presented = Trim(auth->substr(7));
+  auto token = store->AuthenticateToken(presented);
+  if (!token.ok()) {
+    if (token.status().code() == Code::kUnauthenticated || token.status().code() == Code::kNotFound) {
+      Fail(x, 401, "unauthenticated", "unknown or revoked token", "unauthenticated");
+    } else {
+      Fail(x, 503, "store_unavailable", "cannot check the token: " + token.status().message(), "error");
+    }
+    return false;
+  }
+  x->token = *token;
+  x->audit.token_id = token->id;
+  auto user = store->GetUser(token->user_id);
+  if (!user.ok()) {
+    Fail(x, 401, "unauthenticated", "the token's user no longer exists", "unauthenticated");
+    return false;
+  }
+  x->facts.user = *user;
+  x->audit.principal = user->id;
+  x->audit.agency = user->agency_id;
+  auto agency = store->GetAgency(user->agency_id);
+  if (!agency.ok()) {
+    Fail(x, 500, "internal", "the user's agency is missing: " + agency.status().message(), "error");
+    return false;
+  }
+  x->facts.agency = *agency;
+  if (token->workstation_id) {
+    auto ws = store->GetWorkstation(*token->workstation_id);
+    if (!ws.ok()) {
+      Fail(x, 401, "unauthenticated", "the token's workstation no longer exists", "unauthenticated");
+      return false;
+    }
+    x->facts.workstation = *ws;
+    x->audit.workstation = ws->id;
+  }
+  if (!token_limiter->Allow(token->id)) {
+    Fail(x, 429, "rate_limited", "too many requests with this token", "rate_limited");
+    return false;
+  }
+  return true;
+}
+
+bool Gateway::Impl::ParseDeclarations(const ExchangePtr& x) {
+  auto& f = x->facts;
+  auto& a = x->audit;
+  auto bad = [&](const std::string& header, const std::string& why) {
+    Fail(x, 400, "invalid_header", header + ": " + why, "invalid");
+    return false;
+  };
+  auto purpose = x->request.Header("TrustGate-Purpose");
+  if (!purpose || Trim(*purpose).empty()) return bad("TrustGate-Purpose", "missing (declare the purpose of this request)");
+  f.purpose = Trim(*purpose);
+  a.purpose = f.purpose;
+  if (!Purposes().count(f.purpose)) return bad("TrustGate-Purpose", "unknown purpose \"" + f.purpose + "\"");
+  if (auto c = x->request.Header("TrustGate-Case")) {
+    f.case_number = Trim(*c);
+    a.case_number = f.case_number;
+    if (f.case_number.size() > 100 || !Printable(f.case_number)) return bad("TrustGate-Case", "invalid case number");
+  }
+  if (auto r = x->request.Header("TrustGate-Reason")) {
+    f.reason = Trim(*r);
+    a.reason = f.reason;
+    if (f.reason.size() > 1000 || !Printable(f.reason)) return bad("TrustGate-Reason", "invalid reason text");
+  }
+  if (auto au = x->request.Header("TrustGate-Authority")) {
+    std::string v = Trim(*au);
+    size_t semi = v.find(';');
+    f.authority_kind = Trim(v.substr(0, semi));
+    a.authority_kind = f.authority_kind;
+    if (!AuthorityKinds().count(f.authority_kind)) {
+      return bad("TrustGate-Authority", "unknown authority kind \"" + f.authority_kind + "\"");
+    }
+    if (semi != std::string::npos) {
+      std::string param = Trim(v.substr(semi + 1));
+      if (param.rfind("ref=", 0) != 0) return bad("TrustGate-Authority", "expected \"KIND; ref=DOCUMENT-ID\"");
+      f.authority_ref = Trim(param.substr(4));
+      a.authority_ref = f.authority_ref;
+      if (f.authority_ref.empty() || !Printable(f.authority_ref)) return bad("TrustGate-Authority", "empty or invalid ref");
+    }
+  } else {
+    f.authority_kind = "none";
+    a.authority_kind = "none";
+  }
+  if (auto ch = x->request.Header("TrustGate-Channel")) {
+    f.channel = Trim(*ch);
+    a.channel = f.channel;
+    if (!Channels().count(f.channel)) return bad("TrustGate-Channel", "unknown channel \"" + f.channel + "\"");
+  }
+  if (auto rc = x->request.Header("TrustGate-Recipient")) {
+    std::string id = Trim(*rc);
+    a.recipient = id;
+    auto agency = store->GetAgency(id);
+    if (!agency.ok()) return bad("TrustGate-Recipient", "unknown agency \"" + id + "\"");
+    if (agency->id != f.agency.id) f.recipient = *agency;
+  }
+  f.time = x->audit.time;
+  return true;
+}
+
+bool Gateway::Impl::IsInspector(const ExchangePtr& x) const {
+  for (const auto& r : x->facts.user.roles) {
+    if (r == "inspector") return true;
+  }
+  return x->facts.agency.kind == "oversight";
+}
+
+json Gateway::Impl::Redaction(const std::string& record_id, const std::string& category,
+                              const policy::ActionDecision& d, const ExchangePtr& x) const {
+  json r = {{"record", record_id}, {"category", category}, {"fields", FieldsOf(category)}};
+  if (!d.errors.empty()) {
+    r["policy"] = "evaluation-error";
+    r["citation"] = "";
+    r["reason"] = "A policy could not be evaluated, so this category is withheld (default deny).";
+  } else if (!d.policies.empty()) {
+    auto e = decider->Explain(d.policies.front());
+    r["policy"] = e.policy_id;
+    r["citation"] = e.citation;
+    r["reason"] = e.explain;
+  } else {
+    r["policy"] = "default-deny";
+    r["citation"] = "";
+    r["reason"] = "No policy in force lets a " + (x->facts.recipient ? x->facts.recipient->kind : x->facts.agency.kind) +
+                  " recipient read " + category + " for the purpose " + x->facts.purpose + ".";
+  }
+  return r;
+}
+
+void Gateway::Impl::Fail(const ExchangePtr& x, int status, const std::string& code,
+                         const std::string& message, const std::string& outcome) {
+  Finish(x, status, outcome, {{"error", {{"code", code}, {"message", message}}}});
+}
+
+namespace {
+// Joins the two durability callbacks (ledger ticket, audit store row) of one response.
+struct Pending {
+  std::atomic<int> left{2};
+  std::mutex mu;
+  Status failure;
+  Response response;
+  Respond respond;
+  void Done(const Status& s) {
+    if (!s.ok()) {
+      std::lock_guard lock(mu);
+      if (failure.ok()) failure = s;
+    }
+    if (left.fetch_sub(1) != 1) return;
+    if (failure.ok()) {
+      respond(std::move(response));
+    } else {
+      respond(JsonError(503, "audit_unavailable",
+                        "the access could not be logged durably, so no data is released: " + failure.message()));
+    }
+  }
+};
+}  // namespace
+
+void Gateway::Impl::Finish(const ExchangePtr& x, int status, const std::string& outcome, json body,
+                           const std::string& content_type) {
+  x->audit.status = status;
+  x->audit.outcome = outcome;
+  std::string record = x->audit.Canonical();
+  auto commitment = ledger::Commit(record);
+  if (!commitment.ok()) {
+    x->respond(JsonError(503, "audit_unavailable", "cannot commit the audit record: " + commitment.status().message()));
+    return;
+  }
+  std::string entry = ledger::EntryBytes(commitment->entry);
+  std::string leaf = ledger::HashBase64(ledger::LeafHash(entry));
+  auto pending = std::make_shared<Pending>();
+  pending->respond = x->respond;
+  auto index = log->Append(entry, [pending](Result<uint64_t> r) { pending->Done(r.status()); });
+  if (!index.ok()) {
+    x->respond(JsonError(503, "audit_unavailable",
+                         "the log refuses appends, so no data is released: " + index.status().message()));
+    return;
+  }
+  Response resp;
+  resp.status = status;
+  if (content_type == "application/json") {
+    body["audit"] = {{"index", *index}, {"leaf_hash", leaf}};
+    resp.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  } else {
+    // Text bodies (tlog-proof) carry the audit reference in headers.
+    resp.content_type = content_type;
+    resp.body = body.get<std::string>();
+  }
+  resp.headers.emplace_back("TrustGate-Audit-Index", std::to_string(*index));
+  resp.headers.emplace_back("TrustGate-Audit-Leaf", leaf);
+  if (status == 401) resp.headers.emplace_back("WWW-Authenticate", "Bearer");
+  pending->response = std::move(resp);
+  audit_store->Write(AuditRow{*index, std::move(record), commitment->salt, leaf},
+                     [pending](Status s) { pending->Done(s); });
+}
+
+void Gateway::Impl::AddRoutes() {
+  AddRecordRoutes();
+  AddAuditRoutes();
+}
+
+}  // namespace tg::gateway

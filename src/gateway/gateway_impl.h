@@ -1,0 +1,68 @@
+// Internal to the gateway module: the state behind Gateway and the helpers its route files
+// share. Not a public header.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "gateway/audit_record.h"
+#include "gateway/audit_store.h"
+#include "gateway/gateway.h"
+#include "gateway/rate_limit.h"
+#include "gateway/router.h"
+#include "ledger/log.h"
+#include "policy/decide.h"
+#include "records/store.h"
+
+namespace tg::gateway {
+
+// One request on its way through the gateway: what it asked, who asked (once known), its
+// audit record being filled in, and how to answer.
+struct Exchange {
+  Request request;
+  Respond respond;
+  AuditRecord audit;
+  policy::RequestFacts facts;  // valid after Authenticate and ParseDeclarations
+  records::ApiToken token;
+};
+using ExchangePtr = std::shared_ptr<Exchange>;
+
+class Gateway::Impl {
+ public:
+  GatewayConfig config;
+  std::unique_ptr<records::Store> store;
+  std::unique_ptr<ledger::Log> log;
+  std::unique_ptr<AuditStore> audit_store;
+  std::unique_ptr<policy::Decider> decider;
+  std::unique_ptr<RateLimiter> token_limiter;
+  Router router;
+
+  void AddRoutes();
+  void AddRecordRoutes();
+  void AddAuditRoutes();
+  // Wraps a handler for an audited route: makes the Exchange and catches what escapes.
+  Handler Audited(std::function<void(ExchangePtr)> fn);
+
+  // Bearer token -> user, agency, workstation. On failure answers (audited) and returns false.
+  bool Authenticate(const ExchangePtr& x);
+  // TrustGate-* headers -> facts. On failure answers 400 naming the header and returns false.
+  bool ParseDeclarations(const ExchangePtr& x);
+  // Whether the principal is an inspector (oversight).
+  bool IsInspector(const ExchangePtr& x) const;
+
+  // Audits and answers: commits the audit record (with `status` and `outcome`), and sends
+  // `body` with "audit": {index, leaf_hash} added once the record is durable; if the audit
+  // fails, sends 503 without data instead.
+  void Finish(const ExchangePtr& x, int status, const std::string& outcome, nlohmann::json body,
+              const std::string& content_type = "application/json");
+  // An audited JSON error.
+  void Fail(const ExchangePtr& x, int status, const std::string& code, const std::string& message,
+            const std::string& outcome);
+  // Redactions JSON entry for a denied decision.
+  nlohmann::json Redaction(const std::string& record_id, const std::string& category,
+                           const policy::ActionDecision& d, const ExchangePtr& x) const;
+};
+
+// The API fields of each data category (design.md's table).
+const std::vector<std::string>& FieldsOf(const std::string& category);
+
+}  // namespace tg::gateway

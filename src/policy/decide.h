@@ -1,0 +1,108 @@
+// Decisions in the domain's terms, for the gateway: who asks (a user of an agency, perhaps at
+// a workstation), with which declared facts (purpose, case, authority, ...), about which
+// records, for which data categories. Builds the Cedar entities and context from records
+// (entities per the domain schema, policies/schema.cedarschema) and evaluates one action per
+// record and category.
+//
+// Sharing: the request-independent part (principal, agencies, workstation, context) is built
+// once per request, and all records of a response go into one entity store, so a response of
+// N records costs one entity build and N x categories authorizer calls.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "cedar/authorizer.h"
+#include "policy/offense_codes.h"
+#include "policy/pack.h"
+#include "records/model.h"
+
+namespace tg::policy {
+
+// design.md's data categories, in its order: identity, dob, address, birthplace,
+// immigration_status, release, custody, charges, criminal_history, photo, court, checkin,
+// alpr, stop, gang.
+const std::vector<std::string>& DataCategories();
+
+// Who asks and what they declare. The agencies are those of the store.
+struct RequestFacts {
+  records::User user;
+  records::Agency agency;                       // the user's agency
+  std::optional<records::Workstation> workstation;  // when the token is bound to one
+  std::string purpose;
+  std::string case_number;
+  std::string authority_kind = "none";
+  std::string authority_ref;
+  std::string reason;
+  std::string channel = "api";
+  std::optional<records::Agency> recipient;     // secondary recipient, when passed on
+  int64_t record_count = 1;
+  std::string time;                             // UTC ISO 8601
+};
+
+// A record a decision is about: a booking (with its person), a person, a plate read or a
+// plate searched for.
+struct Subject {
+  std::string type;        // "Booking", "Person", "PlateRead", "Plate"
+  std::string id;
+  std::string agency;      // owning Agency id
+  // Booking: its person and custody status. Booking and Person: the person's convictions
+  // (the offense qualifier derives the Person attributes from them).
+  std::string person_id;
+  std::string custody_status;
+  std::vector<records::Conviction> convictions;
+  bool sex_registrant = false;
+  bool arson_registrant = false;
+  std::string state;       // PlateRead / Plate: the plate's state
+};
+
+// The outcome of one action (a category read, a request, a search) on one subject.
+struct ActionDecision {
+  std::string action;                  // "read_dob", "request_hold", ...
+  std::string outcome;                 // "allow", "deny", "referred"
+  std::vector<std::string> policies;   // determining policy ids
+  std::vector<std::string> errors;     // "policy-id: message"; any error means no data
+  bool allowed() const { return outcome == "allow" && errors.empty(); }
+};
+
+// A policy's annotations, for explanations in responses.
+struct Explanation {
+  std::string policy_id;
+  std::string citation;
+  std::string explain;
+};
+
+class Decider {
+ public:
+  // Loads the named packs from `root` (policy/pack.h) against `schema_path` ("" = the
+  // packs' own, normally ROOT/schema.cedarschema), validates them strictly, and loads the
+  // offense code table from `offense_codes_csv` ("" = none: statutes only).
+  static Result<std::unique_ptr<Decider>> Load(const std::string& root,
+                                               const std::vector<std::string>& packs,
+                                               const std::string& schema_path,
+                                               const std::string& offense_codes_csv);
+
+  // For each subject, the decision on each action, in the order given: result[i][j] is
+  // subject i, action j. Fails (no decisions at all) when entities or context cannot be
+  // built; evaluation errors are reported per decision and count as deny.
+  Result<std::vector<std::vector<ActionDecision>>> Decide(
+      const RequestFacts& facts, const std::vector<Subject>& subjects,
+      const std::vector<std::string>& actions, records::TimeMs now) const;
+
+  // The annotations of a policy (empty fields for an unknown id).
+  Explanation Explain(const std::string& policy_id) const;
+  // The composed packs (names, rules) in force.
+  const ComposedPacks& packs() const { return packs_; }
+
+ private:
+  Decider() = default;
+  ComposedPacks packs_;
+  std::unique_ptr<cedar::Authorizer> authorizer_;
+  nlohmann::json action_entities_;
+  std::optional<OffenseCodeTable> offense_codes_;
+};
+
+}  // namespace tg::policy
