@@ -30,6 +30,9 @@ struct Context {
   const DetectorOptions& options;
   records::Store& store;
   records::TimeMs now = 0;
+  // The clock windows are measured on, per event position: the activity clock (position x
+  // one day / DetectorOptions::events_per_day) when a nominal pace is given, else event time.
+  std::vector<records::TimeMs> clock;
 
   bool Barred(const AuditEvent& e) const { return options.barred_kinds.count(dir.KindOf(e)) > 0; }
   bool BarredAgency(const std::string& agency) const {

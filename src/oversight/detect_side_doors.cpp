@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -15,12 +16,12 @@ namespace tg::oversight::detail {
 void DetectSideDoors(const Context& ctx, std::vector<Finding>& out) {
   // subject -> local accesses (time, position), in time order.
   std::unordered_map<std::string, std::vector<std::pair<records::TimeMs, size_t>>> local;
-  std::map<std::string, double> active;
   for (size_t i = 0; i < ctx.events.size(); ++i) {
     const AuditEvent& e = ctx.events[i];
-    if (ctx.Barred(e) || ctx.Oversight(e)) continue;
-    active.emplace(e.principal, 0);
-    for (auto& s : SubjectsOf(e)) local[s].emplace_back(e.time, i);
+    // Release lists are judged by the release-feed detector; counted here, one list of a
+    // hundred people would drown the one-at-a-time lookups a side door shows.
+    if (ctx.Barred(e) || ctx.Oversight(e) || IsReleaseList(e)) continue;
+    for (auto& s : SubjectsOf(e)) local[s].emplace_back(ctx.clock[i], i);
   }
   for (auto& [s, v] : local) std::sort(v.begin(), v.end());
   struct Hit {
@@ -36,8 +37,8 @@ void DetectSideDoors(const Context& ctx, std::vector<Finding>& out) {
       if (it == local.end()) continue;
       auto& v = it->second;
       auto lo = std::lower_bound(v.begin(), v.end(),
-                                 std::make_pair(e.time - ctx.options.side_door_window, size_t{0}));
-      for (; lo != v.end() && lo->first < e.time; ++lo) {
+                                 std::make_pair(ctx.clock[i] - ctx.options.side_door_window, size_t{0}));
+      for (; lo != v.end() && lo->second < i; ++lo) {
         const AuditEvent& l = ctx.events[lo->second];
         Hit& h = hits[l.principal];
         h.subjects.insert(s);
@@ -46,11 +47,26 @@ void DetectSideDoors(const Context& ctx, std::vector<Finding>& out) {
       }
     }
   }
-  for (auto& [p, h] : hits) active[p] = static_cast<double>(h.subjects.size());
-  auto verdicts = ComparePeers(active, ctx, ctx.options.side_door_min_subjects);
+  // Peers: a heavy reader meets more coincidences, so each principal is compared with the
+  // pooled rate of all local staff (subjects later named per subject accessed), scaled by
+  // how many distinct subjects the principal accessed.
+  std::map<std::string, std::set<std::string>> accessed;
+  for (auto& [s, v] : local) {
+    for (auto& [t, pos] : v) accessed[ctx.events[pos].principal].insert(s);
+  }
+  double total_hits = 0, total_subjects = 0;
+  for (auto& [p, subjects] : accessed) total_subjects += static_cast<double>(subjects.size());
+  for (auto& [p, h] : hits) total_hits += static_cast<double>(h.subjects.size());
+  double rate = total_subjects > 0 ? total_hits / total_subjects : 0;
   for (auto& [principal, h] : hits) {
-    const PeerVerdict& v = verdicts.at(principal);
-    if (!v.outlier) continue;
+    double n = static_cast<double>(accessed[principal].size());
+    double expected = n * rate;
+    double x = static_cast<double>(h.subjects.size());
+    double z = (x - expected) / std::sqrt(std::max(expected, 1.0));
+    if (x < ctx.options.side_door_min_subjects || z < ctx.options.outlier_z ||
+        x < ctx.options.min_ratio * std::max(expected, 1.0)) {
+      continue;
+    }
     // The principal's own first access names the agency and workstation.
     size_t mine = h.pos.front();
     Finding f;
@@ -62,9 +78,10 @@ void DetectSideDoors(const Context& ctx, std::vector<Finding>& out) {
     f.subjects.assign(h.subjects.begin(), h.subjects.end());
     f.summary = fmt::format(
         "{} records {} accessed by {} were named by a barred recipient within {} hours after "
-        "the access; peers ({}) have a median of {}. A pattern of proxy lookups or tip-offs.",
+        "the access; at the rate of all local staff, {:.1f} would be expected from the {} "
+        "records this user accessed. A pattern of proxy lookups or tip-offs.",
         h.subjects.size(), h.subjects.size() == 1 ? "was" : "were", principal,
-        ctx.options.side_door_window / records::kMsPerHour, v.group, v.peer_median);
+        ctx.options.side_door_window / records::kMsPerHour, expected, n);
     f.rule = "Gov. Code 7284.6(a)(1)(C),(D) and 7283(d): passing non-public release dates or "
              "personal information to immigration authorities by any channel is ICE access";
     SetEvidence(ctx, h.pos, f);

@@ -17,6 +17,8 @@ void VolumeOutliers(const Context& ctx, std::vector<Finding>& out) {
   for (size_t i = 0; i < ctx.events.size(); ++i) {
     const AuditEvent& e = ctx.events[i];
     if (ctx.Oversight(e)) continue;
+    // Release lists are judged by the release-feed detector, against their own peers.
+    if (IsReleaseList(e)) continue;
     double n = std::max<double>(1, static_cast<double>(e.record_ids.size()));
     bool plate = !PlateOf(e).empty();
     reads[e.principal] += plate ? 0 : n;
@@ -107,7 +109,7 @@ void PlateTracking(const Context& ctx, std::vector<Finding>& out) {
   for (auto& [key, p] : by) {
     if (static_cast<int>(p.size()) < ctx.options.plate_tracking_min) continue;
     std::set<records::TimeMs> days;
-    for (size_t i : p) days.insert(ctx.events[i].time / records::kMsPerDay);
+    for (size_t i : p) days.insert(ctx.clock[i] / records::kMsPerDay);
     if (static_cast<int>(days.size()) < ctx.options.plate_tracking_min_days) continue;
     const AuditEvent& first = ctx.events[p.front()];
     Finding f;

@@ -28,6 +28,13 @@ Result<std::vector<Finding>> RunDetectors(std::vector<AuditEvent> events, record
     }
     if (ctx.now == 0) ctx.now = records::NowMs();
   }
+  ctx.clock.resize(events.size());
+  for (size_t i = 0; i < events.size(); ++i) {
+    ctx.clock[i] = options.events_per_day && *options.events_per_day > 0
+                       ? static_cast<records::TimeMs>(static_cast<double>(i) * records::kMsPerDay /
+                                                      *options.events_per_day)
+                       : events[i].time;
+  }
   std::vector<Finding> out;
   detail::DetectBarredRecipients(ctx, out);
   detail::DetectReleaseFeeds(ctx, out);

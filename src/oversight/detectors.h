@@ -57,6 +57,12 @@ struct DetectorOptions {
   // Data hygiene is judged at this time; absent: the store's "county.now" metadata, else the
   // latest event time, else the wall clock.
   std::optional<records::TimeMs> now;
+  // The traffic's nominal pace. When set, time windows ("within three days", "on three
+  // different days") are measured on an activity clock — event position x one day /
+  // events_per_day — so a month of traffic replayed in minutes gives the same findings as
+  // the month itself. Unset: windows use event time as recorded. Every other measure is a
+  // count over the events read and does not depend on pace at all.
+  std::optional<double> events_per_day;
   // Skip the data-hygiene detectors (they read the whole gang database).
   bool data_hygiene = true;
 };
