@@ -203,6 +203,8 @@ void Gateway::Impl::AddRecordRoutes() {
     x->facts.time = x->audit.time;
     x->audit.principal = "public";
     x->audit.agency = "public";
+    x->audit.agency_kind = "public";
+    x->audit.recipient_kind = "public";
     x->audit.purpose = "public_records";
     x->audit.channel = "portal";
     x->facts.channel = "portal";

@@ -22,12 +22,14 @@ std::string AuditRecord::Canonical() const {
   // nlohmann::json objects are std::map-ordered: keys come out sorted.
   nlohmann::json decisions_json = nlohmann::json::array();
   for (const auto& d : decisions) {
-    decisions_json.push_back({{"record", d.record_id}, {"action", d.action}, {"outcome", d.outcome},
-                              {"policies", d.policies}, {"errors", d.errors}});
+    std::string category = d.action.rfind("read_", 0) == 0 ? d.action.substr(5) : d.action;
+    decisions_json.push_back({{"record_id", d.record_id}, {"action", d.action}, {"category", category},
+                              {"decision", d.outcome}, {"determining_policies", d.policies},
+                              {"erroring_policies", d.errors}});
   }
   nlohmann::json released_json = nlohmann::json::array();
   for (size_t i = 0; i < records.size(); ++i) {
-    released_json.push_back({{"record", records[i]},
+    released_json.push_back({{"record_id", records[i]},
                              {"categories", i < released.size() ? released[i] : std::vector<std::string>{}}});
   }
   nlohmann::json j = {
@@ -35,9 +37,10 @@ std::string AuditRecord::Canonical() const {
       {"time", time},
       {"principal", principal},
       {"agency", agency},
+      {"agency_kind", agency_kind},
       {"workstation", workstation},
       {"token", token_id},
-      {"client", client_address},
+      {"client_address", client_address},
       {"method", method},
       {"path", path},
       {"query", query},
@@ -47,7 +50,8 @@ std::string AuditRecord::Canonical() const {
       {"reason", reason},
       {"channel", channel},
       {"recipient", recipient},
-      {"records", records},
+      {"recipient_kind", recipient_kind},
+      {"record_ids", records},
       {"released", released_json},
       {"decisions", decisions_json},
       {"status", status},

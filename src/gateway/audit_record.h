@@ -24,6 +24,7 @@ struct AuditRecord {
   std::string time;            // UTC, hundredths of a second: "2026-11-23T20:05:04.12Z"
   std::string principal;       // user id; "" when authentication failed
   std::string agency;          // the principal's agency id
+  std::string agency_kind;     // its recipient kind
   std::string workstation;     // bound workstation id, or ""
   std::string token_id;        // "tok_..." of the token used, or ""
   std::string client_address;
@@ -37,6 +38,7 @@ struct AuditRecord {
   std::string reason;
   std::string channel;
   std::string recipient;       // secondary recipient agency id, or ""
+  std::string recipient_kind;  // kind of the agency the data goes to (recipient or own)
   std::vector<std::string> records;  // ids of the records returned
   // Per returned record, the categories released: parallel to `records`.
   std::vector<std::vector<std::string>> released;

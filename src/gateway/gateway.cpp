@@ -162,6 +162,8 @@ bool Gateway::Impl::Authenticate(const ExchangePtr& x) {
     return false;
   }
   x->facts.agency = *agency;
+  x->audit.agency_kind = agency->kind;
+  x->audit.recipient_kind = agency->kind;
   if (token->workstation_id) {
     auto ws = store->GetWorkstation(*token->workstation_id);
     if (!ws.ok()) {
@@ -230,6 +232,7 @@ bool Gateway::Impl::ParseDeclarations(const ExchangePtr& x) {
     auto agency = store->GetAgency(id);
     if (!agency.ok()) return bad("TrustGate-Recipient", "unknown agency \"" + id + "\"");
     if (agency->id != f.agency.id) f.recipient = *agency;
+    a.recipient_kind = agency->kind;
   }
   f.time = x->audit.time;
   return true;
@@ -332,6 +335,7 @@ void Gateway::Impl::Finish(const ExchangePtr& x, int status, const std::string& 
 
 void Gateway::Impl::AddRoutes() {
   AddRecordRoutes();
+  AddRequestRoutes();
   AddAuditRoutes();
 }
 

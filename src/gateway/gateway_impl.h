@@ -39,6 +39,7 @@ class Gateway::Impl {
   void AddRoutes();
   void AddRecordRoutes();
   void AddAuditRoutes();
+  void AddRequestRoutes();
   // Wraps a handler for an audited route: makes the Exchange and catches what escapes.
   Handler Audited(std::function<void(ExchangePtr)> fn);
 

@@ -1,0 +1,95 @@
+// Shared set-up of the gateway's end-to-end tests: a small synthetic county in a private
+// temporary directory (one per test process, since CTest runs tests in parallel), the
+// independent tlog-verify tool, and helpers to talk to a gateway as a demo principal.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "http_client.h"
+#include "records/county.h"
+
+namespace tg::gateway::testing {
+
+inline std::string MakeTempDir(const char* tag) {
+  std::string tmpl = (std::filesystem::temp_directory_path() / (std::string("tg-gw-") + tag + "-XXXXXX")).string();
+  char* d = mkdtemp(tmpl.data());
+  if (d == nullptr) throw std::runtime_error("mkdtemp failed");
+  return d;
+}
+
+// A county of a few hundred persons: enough bookings with upcoming releases, quick to make.
+inline std::string MakeCounty(const char* tag) {
+  std::string dir = MakeTempDir(tag) + "/county";
+  records::CountyOptions o;
+  o.dir = dir;
+  o.persons = 400;
+  o.alpr_reads = 500;
+  o.seed = 11;
+  Status s = records::GenerateCounty(o);
+  if (!s.ok()) throw std::runtime_error("GenerateCounty: " + s.ToString());
+  return dir;
+}
+
+inline nlohmann::json ReadJsonFile(const std::string& path) {
+  std::ifstream in(path);
+  return nlohmann::json::parse(in);
+}
+
+// The tlog-verify binary beside the build (built by the CTest fixture in tests.cmake; built
+// here under a lock when a test runs alone).
+inline std::string TlogVerify() {
+  std::string bin = (std::filesystem::path(TG_TRUSTGATE_BIN).parent_path() / "tlog-verify").string();
+  if (!std::filesystem::exists(bin)) {
+    std::string cmd = "flock " + bin + ".lock " + std::string(TG_SHARED_DIR) + "/tools/tlog-verify/build.sh " + bin +
+                      " >/dev/null";
+    if (std::system(cmd.c_str()) != 0) throw std::runtime_error("cannot build tlog-verify");
+  }
+  return bin;
+}
+
+inline int Run(const std::string& cmd) {
+  int rc = std::system((cmd + " >/dev/null 2>&1").c_str());
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+inline void WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+}
+
+// Checks with tlog-verify that log entry `index`, whose leaf hash is `leaf_b64`, is in the
+// log: fetches its tlog-proof as the inspector and the served checkpoint, and verifies both.
+inline ::testing::AssertionResult ProofVerifies(HttpClient& client, const std::string& inspector_token,
+                                                uint64_t index, const std::string& leaf_b64,
+                                                const std::string& work_dir) {
+  auto vkey = client.Send("GET", "/log/vkey");
+  auto cp = client.Send("GET", "/log/checkpoint");
+  auto proof = client.Send("GET", "/v1/audit/proof?index=" + std::to_string(index),
+                           {{"Authorization", "Bearer " + inspector_token}});
+  if (vkey.status != 200 || cp.status != 200 || proof.status != 200) {
+    return ::testing::AssertionFailure() << "fetch failed: vkey " << vkey.status << " checkpoint " << cp.status
+                                         << " proof " << proof.status << " " << proof.body;
+  }
+  std::string key = vkey.body;
+  while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
+  std::string pf = work_dir + "/proof-" + std::to_string(index) + ".tlog-proof";
+  std::string cf = work_dir + "/checkpoint";
+  WriteFile(pf, proof.body);
+  WriteFile(cf, cp.body);
+  std::string tv = TlogVerify();
+  if (Run(tv + " checkpoint -key '" + key + "' " + cf) != 0) {
+    return ::testing::AssertionFailure() << "served checkpoint does not verify";
+  }
+  if (Run(tv + " proof -key '" + key + "' -leaf-hash '" + leaf_b64 + "' " + pf) != 0) {
+    return ::testing::AssertionFailure() << "tlog-verify rejects the proof of index " << index << ":\n" << proof.body;
+  }
+  return ::testing::AssertionSuccess();
+}
+
+}  // namespace tg::gateway::testing

@@ -1,0 +1,240 @@
+// The gateway end to end over real HTTP on loopback: each demo principal's view of a
+// booking and of the upcoming-release list, errors that keep the server serving, and every
+// response's audit index proven in the log by the independent tlog-verify.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "e2e_fixture.h"
+#include "gateway/gateway.h"
+#include "gateway/server.h"
+
+namespace tg::gateway {
+namespace {
+
+using nlohmann::json;
+using testing::ClientResponse;
+using testing::HttpClient;
+
+class GatewayE2E : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    county_ = new std::string(testing::MakeCounty("e2e"));
+    tokens_ = new json(testing::ReadJsonFile(records::DemoTokensPath(*county_)));
+  }
+  static void TearDownTestSuite() {
+    std::filesystem::remove_all(std::filesystem::path(*county_).parent_path());
+    delete county_;
+    delete tokens_;
+  }
+
+  void SetUp() override {
+    GatewayConfig c;
+    c.server.listen = "127.0.0.1:0";
+    c.server.threads = 2;
+    c.server.rate_limits.per_address_per_second = 0;
+    c.store_path = records::CountyDbPath(*county_);
+    c.log_dir = *county_ + "/log";
+    c.audit_store_path = *county_ + "/audit.db";
+    c.policy_root = std::string(TG_SOURCE_DIR) + "/policies";
+    c.policy_packs = {"baseline"};
+    auto gw = Gateway::Open(c);
+    ASSERT_TRUE(gw.ok()) << gw.status().ToString();
+    gateway_ = std::move(gw.value());
+    auto s = Server::Start(c.server, gateway_->handler());
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    server_ = std::move(s.value());
+    client_ = std::make_unique<HttpClient>(server_->port());
+  }
+  void TearDown() override {
+    client_.reset();
+    server_.reset();
+    gateway_.reset();
+  }
+
+  std::string Token(const std::string& principal) { return (*tokens_)[principal].get<std::string>(); }
+
+  ClientResponse As(const std::string& principal, const std::string& target,
+                    std::map<std::string, std::string> headers) {
+    headers["Authorization"] = "Bearer " + Token(principal);
+    return client_->Send("GET", target, headers);
+  }
+
+  // A booking released within the next 30 days, from the records clerk's list.
+  std::string UpcomingBooking() {
+    auto r = As("lasd-records-clerk", "/v1/bookings?release_within=720h", {{"TrustGate-Purpose", "booking_operations"}});
+    EXPECT_EQ(r.status, 200) << r.body;
+    auto j = json::parse(r.body);
+    EXPECT_FALSE(j["records"].empty());
+    return j["records"][0]["booking_id"];
+  }
+
+  void ExpectProven(const ClientResponse& r) {
+    auto j = json::parse(r.body);
+    ASSERT_TRUE(j.contains("audit")) << r.body;
+    EXPECT_TRUE(testing::ProofVerifies(*client_, Token("inspector-general"), j["audit"]["index"].get<uint64_t>(),
+                                       j["audit"]["leaf_hash"].get<std::string>(), *county_));
+  }
+
+  static std::string* county_;
+  static json* tokens_;
+  std::unique_ptr<Gateway> gateway_;
+  std::unique_ptr<Server> server_;
+  std::unique_ptr<HttpClient> client_;
+};
+std::string* GatewayE2E::county_ = nullptr;
+json* GatewayE2E::tokens_ = nullptr;
+
+std::set<std::string> Keys(const json& record) {
+  std::set<std::string> k;
+  for (auto it = record.begin(); it != record.end(); ++it) k.insert(it.key());
+  return k;
+}
+
+TEST_F(GatewayE2E, RecordsClerkSeesBookingOperationsFields) {
+  std::string id = UpcomingBooking();
+  auto r = As("lasd-records-clerk", "/v1/bookings/" + id, {{"TrustGate-Purpose", "booking_operations"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto j = json::parse(r.body);
+  ASSERT_EQ(j["records"].size(), 1u);
+  auto keys = Keys(j["records"][0]);
+  for (const char* f : {"booking_id", "name", "dob", "address", "birthplace", "release_at", "custody_status",
+                        "charges", "court_date", "housing"}) {
+    EXPECT_TRUE(keys.count(f)) << "clerk should see " << f << ": " << r.body;
+  }
+  EXPECT_FALSE(keys.count("immigration_status"));  // not a booking-operations need
+  ExpectProven(r);
+}
+
+TEST_F(GatewayE2E, ImmigrationOfficerGetsNoProtectedFieldsAndSeesCitations) {
+  std::string id = UpcomingBooking();
+  auto r = As("ice-ero-officer", "/v1/bookings/" + id,
+              {{"TrustGate-Purpose", "civil_immigration"}, {"TrustGate-Authority", "detainer; ref=I-247A-2024-1"}});
+  ASSERT_TRUE(r.status == 200 || r.status == 403) << r.body;
+  auto j = json::parse(r.body);
+  for (const auto& rec : j.value("records", json::array())) {
+    for (const char* f : {"dob", "address", "birthplace", "release_at", "phone", "email"}) {
+      EXPECT_FALSE(rec.contains(f)) << f << " leaked: " << r.body;
+    }
+  }
+  std::map<std::string, json> by_category;
+  for (const auto& red : j["redactions"]) by_category[red["category"]] = red;
+  for (const char* c : {"dob", "address", "birthplace", "release"}) {
+    ASSERT_TRUE(by_category.count(c)) << c << " not named in redactions";
+    EXPECT_FALSE(by_category[c]["policy"].get<std::string>().empty());
+    EXPECT_FALSE(by_category[c]["citation"].get<std::string>().empty()) << by_category[c];
+    EXPECT_FALSE(by_category[c]["reason"].get<std::string>().empty());
+  }
+  ExpectProven(r);
+}
+
+TEST_F(GatewayE2E, ReleaseListViews) {
+  auto clerk = As("lasd-records-clerk", "/v1/bookings?release_within=720h", {{"TrustGate-Purpose", "booking_operations"}});
+  ASSERT_EQ(clerk.status, 200);
+  auto cj = json::parse(clerk.body);
+  ASSERT_FALSE(cj["records"].empty());
+  for (const auto& rec : cj["records"]) EXPECT_TRUE(rec.contains("release_at"));
+  auto ice = As("ice-ero-officer", "/v1/bookings?release_within=720h", {{"TrustGate-Purpose", "civil_immigration"}});
+  ASSERT_EQ(ice.status, 200) << ice.body;
+  auto ij = json::parse(ice.body);
+  for (const auto& rec : ij["records"]) {
+    EXPECT_FALSE(rec.contains("release_at")) << "release date leaked to immigration";
+    EXPECT_FALSE(rec.contains("dob"));
+  }
+  bool cited = false;
+  for (const auto& red : ij["redactions"]) {
+    if (red["category"] == "release" && !red["citation"].get<std::string>().empty()) cited = true;
+  }
+  EXPECT_TRUE(cited) << "release redaction without citation";
+  ExpectProven(clerk);
+  ExpectProven(ice);
+}
+
+TEST_F(GatewayE2E, PublicLocatorShowsPublicFieldsOnly) {
+  std::string id = UpcomingBooking();
+  auto clerk = As("lasd-records-clerk", "/v1/bookings/" + id, {{"TrustGate-Purpose", "booking_operations"}});
+  std::string name = json::parse(clerk.body)["records"][0]["name"];
+  std::string last = name.substr(name.rfind(' ') + 1);
+  auto r = client_->Send("GET", "/v1/public/inmates?name=" + last);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto j = json::parse(r.body);
+  ASSERT_FALSE(j["records"].empty());
+  const std::set<std::string> allowed = {"booking_id", "person_id", "name", "custody_status", "facility",
+                                         "housing", "charges", "bail"};
+  for (const auto& rec : j["records"]) {
+    for (const auto& k : Keys(rec)) EXPECT_TRUE(allowed.count(k)) << "public locator shows " << k;
+  }
+  ExpectProven(r);
+}
+
+TEST_F(GatewayE2E, ErrorsAreJsonAuditedAndServerKeepsServing) {
+  auto none = client_->Send("GET", "/v1/bookings?release_within=48h", {{"TrustGate-Purpose", "booking_operations"}});
+  EXPECT_EQ(none.status, 401);
+  EXPECT_EQ(json::parse(none.body)["error"]["code"], "unauthenticated");
+  ExpectProven(none);  // failed attempts are audited too
+  auto unknown = client_->Send("GET", "/v1/bookings?release_within=48h",
+                               {{"Authorization", "Bearer tg_not-a-token"}, {"TrustGate-Purpose", "booking_operations"}});
+  EXPECT_EQ(unknown.status, 401);
+
+  auto no_purpose = As("lapd-detective", "/v1/bookings?release_within=48h", {});
+  EXPECT_EQ(no_purpose.status, 400);
+  EXPECT_NE(json::parse(no_purpose.body)["error"]["message"].get<std::string>().find("TrustGate-Purpose"),
+            std::string::npos);
+  auto bad_auth = As("lapd-detective", "/v1/bookings?release_within=48h",
+                     {{"TrustGate-Purpose", "criminal_investigation"}, {"TrustGate-Authority", "a-hunch"}});
+  EXPECT_EQ(bad_auth.status, 400);
+  EXPECT_NE(bad_auth.body.find("TrustGate-Authority"), std::string::npos);
+
+  auto bad_json = client_->Send("POST", "/v1/requests",
+                                {{"Authorization", "Bearer " + Token("ice-ero-officer")},
+                                 {"TrustGate-Purpose", "civil_immigration"}, {"Content-Type", "application/json"}},
+                                "{\"kind\": \"notify\", ");
+  EXPECT_EQ(bad_json.status, 400);
+  EXPECT_EQ(json::parse(bad_json.body)["error"]["code"], "invalid_json");
+
+  auto huge = client_->Send("POST", "/v1/requests", {{"Content-Type", "application/json"}},
+                            std::string(20 * 1024 * 1024, ' '));
+  EXPECT_EQ(huge.status, 413);
+  EXPECT_EQ(json::parse(huge.body)["error"]["code"], "body_too_large");
+
+  auto ok = As("lasd-records-clerk", "/v1/bookings?release_within=48h", {{"TrustGate-Purpose", "booking_operations"}});
+  EXPECT_EQ(ok.status, 200);
+}
+
+TEST_F(GatewayE2E, ImmigrationNotifyRequestIsDeclinedWithCitationAndCopyForThePerson) {
+  std::string id = UpcomingBooking();
+  json body = {{"kind", "notify"}, {"booking_id", id}, {"authority", {{"kind", "detainer"}, {"ref", "I-247A-9"}}},
+               {"reason", "release notification"}};
+  auto r = client_->Send("POST", "/v1/requests",
+                         {{"Authorization", "Bearer " + Token("ice-ero-officer")},
+                          {"TrustGate-Purpose", "civil_immigration"}, {"Content-Type", "application/json"}},
+                         body.dump());
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto j = json::parse(r.body);
+  EXPECT_EQ(j["decision"], "declined");
+  ASSERT_FALSE(j["citations"].empty());
+  EXPECT_FALSE(j["citations"][0]["citation"].get<std::string>().empty());
+  ASSERT_EQ(j["notices"].size(), 1u);
+  EXPECT_EQ(j["notices"][0]["kind"], "request_copy");
+  ExpectProven(r);
+}
+
+TEST_F(GatewayE2E, AuditEntriesAreForInspectorsAndMatchTheLeaf) {
+  auto r = As("lapd-detective", "/v1/bookings?release_within=48h",
+              {{"TrustGate-Purpose", "criminal_investigation"}, {"TrustGate-Case", "LAPD-24-001"}});
+  ASSERT_EQ(r.status, 200);
+  auto audit = json::parse(r.body)["audit"];
+  std::string path = "/v1/audit/entries/" + std::to_string(audit["index"].get<uint64_t>());
+  EXPECT_EQ(As("lapd-detective", path, {}).status, 403);
+  auto e = As("inspector-general", path, {});
+  ASSERT_EQ(e.status, 200) << e.body;
+  auto ej = json::parse(e.body);
+  EXPECT_EQ(ej["leaf_hash"], audit["leaf_hash"]);
+  EXPECT_EQ(ej["record"]["principal"], "lapd-detective");
+  EXPECT_EQ(ej["record"]["case"], "LAPD-24-001");
+  EXPECT_EQ(ej["record"]["status"], 200);
+}
+
+}  // namespace
+}  // namespace tg::gateway
