@@ -70,6 +70,9 @@ void AddTest(CLI::App& policy) {
 std::string ActionsOf(const cedar::Policy& p) {
   using Op = cedar::ActionConstraint::Op;
   if (p.action.op == Op::kAny) return "every action";
+  if (p.action.op == Op::kIn && p.action.entities.size() == 1) {
+    return "every action in " + std::string(p.action.entities[0].id());
+  }
   std::string out;
   for (const auto& a : p.action.entities) {
     out += (out.empty() ? "" : ", ") + std::string(a.id());
