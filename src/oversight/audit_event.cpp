@@ -115,7 +115,7 @@ Status ReadRecords(const json& j, AuditEvent& e) {
     TG_RETURN_IF_ERROR(GetStringList(*ids, "record_ids", e.record_ids));
   }
   // "released": {"record id": ["category", ...]} or [{"id"|"record_id", "categories"}].
-  if (const json* rel = Field(j, {"released", "categories_released", "records"})) {
+  if (const json* rel = Field(j, {"released", "categories_released"})) {
     if (rel->is_object()) {
       for (const auto& [id, cats] : rel->items()) {
         std::vector<std::string> list;
@@ -124,8 +124,11 @@ Status ReadRecords(const json& j, AuditEvent& e) {
       }
     } else if (rel->is_array()) {
       for (const auto& r : *rel) {
-        if (r.is_string()) {  // a bare list of ids
-          e.released.emplace_back(r.get<std::string>(), std::vector<std::string>{});
+        if (r.is_array()) {  // categories parallel to record_ids
+          size_t i = e.released.size();
+          std::vector<std::string> list;
+          TG_RETURN_IF_ERROR(GetStringList(r, "released", list));
+          e.released.emplace_back(i < e.record_ids.size() ? e.record_ids[i] : "", std::move(list));
           continue;
         }
         if (!r.is_object()) return Status::InvalidArgument("audit record: bad 'released' entry");
@@ -149,21 +152,26 @@ Status ReadRecords(const json& j, AuditEvent& e) {
 
 }  // namespace
 
-Result<AuditEvent> ParseAuditEvent(const std::string& json_text) {
+Result<AuditEvent> ParseAuditEvent(const std::string& json_text, std::optional<uint64_t> index) {
   json j = json::parse(json_text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return Status::InvalidArgument("audit record: not valid JSON");
   if (!j.is_object()) return Status::InvalidArgument("audit record: not a JSON object");
   AuditEvent e;
   const json* idx = Field(j, {"index", "log_index"});
-  if (!idx) return Status::InvalidArgument("audit record: missing 'index'");
-  if (!idx->is_number_unsigned() && !(idx->is_number_integer() && idx->get<int64_t>() >= 0)) {
-    return Status::InvalidArgument("audit record: 'index' must be a non-negative integer");
+  if (idx) {
+    if (!idx->is_number_unsigned() && !(idx->is_number_integer() && idx->get<int64_t>() >= 0)) {
+      return Status::InvalidArgument("audit record: 'index' must be a non-negative integer");
+    }
+    e.index = idx->get<uint64_t>();
+  } else if (index) {
+    e.index = *index;
+  } else {
+    return Status::InvalidArgument("audit record: missing 'index'");
   }
-  e.index = idx->get<uint64_t>();
   TG_RETURN_IF_ERROR(ReadTime(j, e));
   TG_RETURN_IF_ERROR(GetString(j, {"principal", "user", "user_id"}, e.principal));
   TG_RETURN_IF_ERROR(GetString(j, {"agency", "agency_id"}, e.agency));
-  TG_RETURN_IF_ERROR(GetString(j, {"agency_kind", "recipient_kind"}, e.agency_kind));
+  TG_RETURN_IF_ERROR(GetString(j, {"agency_kind"}, e.agency_kind));
   TG_RETURN_IF_ERROR(GetString(j, {"workstation", "workstation_id"}, e.workstation));
   TG_RETURN_IF_ERROR(GetString(j, {"client_address", "client", "remote_address"}, e.client_address));
   TG_RETURN_IF_ERROR(GetString(j, {"method"}, e.method));
@@ -183,6 +191,7 @@ Result<AuditEvent> ParseAuditEvent(const std::string& json_text) {
   TG_RETURN_IF_ERROR(GetString(j, {"channel"}, e.channel));
   if (e.channel.empty()) e.channel = "api";
   TG_RETURN_IF_ERROR(GetString(j, {"recipient", "secondary_recipient"}, e.recipient));
+  TG_RETURN_IF_ERROR(GetString(j, {"recipient_kind"}, e.recipient_kind));
   TG_RETURN_IF_ERROR(ReadRecords(j, e));
   if (const json* d = Field(j, {"decisions"})) {
     if (d->is_array()) {

@@ -47,6 +47,7 @@ struct AuditEvent {
   std::string reason;          // TrustGate-Reason, free text
   std::string channel = "api";  // api, portal, export, print, phone, email, feed
   std::string recipient;       // secondary recipient agency id ("" when none)
+  std::string recipient_kind;  // kind of the agency the data goes to, when recorded
   std::vector<std::string> record_ids;  // records returned (booking ids, person ids, ...)
   // Categories released, per returned record (same order as record_ids where given).
   std::vector<std::pair<std::string, std::vector<std::string>>> released;
@@ -60,10 +61,13 @@ struct AuditEvent {
   bool Touched(const std::string& category) const;
 };
 
-// Parses one canonical audit record (a JSON object). Field names are those of
-// docs/audit-record.md in snake_case; unknown fields are ignored. `index` (or `log_index`)
-// and `time` are required; InvalidArgument names the first missing or mistyped field.
-Result<AuditEvent> ParseAuditEvent(const std::string& json_text);
+// Parses one canonical audit record (a JSON object) as the gateway writes it
+// (gateway/audit_record.h, docs/audit-record.md); unknown fields are ignored. The log index
+// is the record's `index` (or `log_index`) field, else `index` given here (the gateway keeps
+// it beside the record, not in it); one of the two and `time` are required. InvalidArgument
+// names the first missing or mistyped field.
+Result<AuditEvent> ParseAuditEvent(const std::string& json_text,
+                                   std::optional<uint64_t> index = std::nullopt);
 
 // Which events a reader wants. Absent bounds are open.
 struct AuditQuery {

@@ -19,7 +19,10 @@ void DetectPassOns(const Context& ctx, std::vector<Finding>& out) {
   for (size_t i = 0; i < ctx.events.size(); ++i) {
     const AuditEvent& e = ctx.events[i];
     if (e.recipient.empty() || !kChannels.count(e.channel)) continue;
-    if (!ctx.BarredAgency(e.recipient)) continue;
+    bool barred = ctx.dir.KindOfAgency(e.recipient).empty()
+                      ? ctx.options.barred_kinds.count(e.recipient_kind) > 0
+                      : ctx.BarredAgency(e.recipient);
+    if (!barred) continue;
     Acc& a = by_principal[e.principal];
     a.pos.push_back(i);
     a.recipients.insert(e.recipient);
