@@ -1,6 +1,7 @@
 #include "policy/scenario.h"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -97,7 +98,10 @@ Result<OffenseRecord> ReadOffense(const json& j, const std::string& id) {
     if (!d.ok()) return d.status();
     r.date = *d;
   }
-  r.state_prison = j.value("state_prison", false);
+  // A sentence text ("state prison 3 years") says it, as records::Conviction::sentence does.
+  std::string sentence = j.value("sentence", "");
+  for (auto& ch : sentence) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  r.state_prison = j.value("state_prison", sentence.find("state prison") != std::string::npos);
   r.sex_registrable = j.value("sex_registrable", false);
   r.arson_registrable = j.value("arson_registrable", false);
   r.prop47_reduced = j.value("prop47_reduced", false);

@@ -19,7 +19,8 @@
 //                 "record_count": 1, "written_declaration": false, "workstation": "<id>"},
 //     "resource": {"type": "Booking", "id": "B1", "agency": "lasd",
 //                  "person": {"convictions": [{"statute": "PC 211", "level": "F",
-//                              "degree": 0, "date": "2019-04-02", "state_prison": true, ...}],
+//                              "degree": 0, "date": "2019-04-02", "state_prison": true
+//                              (or "sentence": "state prison 3 years"), ...}],
 //                             "pending_charges": [...], "sex_registrant": false, ...},
 //                  "attrs": {...}},                       // extra attributes, passed through
 //     "expect": {"request_notify": "allow",
