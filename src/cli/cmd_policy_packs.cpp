@@ -62,7 +62,8 @@ void AddTest(CLI::App& policy) {
       if (!r.pass) std::cout << ": " << r.message;
       std::cout << "\n";
     }
-    std::cout << report->passed() << " passed, " << report->failed() << " failed\n";
+    std::cout << report->passed() << " passed, " << report->failed() << " failed ("
+              << report->cross_checked << " also decided through the gateway's Decider)\n";
     if (report->failed() > 0) Fail("scenario failures in " + name, 1);
   });
 }

@@ -9,6 +9,7 @@
 
 #include "cedar/schema_data.h"
 #include "policy/offense.h"
+#include "policy/scenario_gateway.h"
 
 namespace tg::policy {
 namespace {
@@ -356,6 +357,21 @@ ScenarioReport ScenarioRunner::Run(const json& doc, const std::string& file) con
           r.message = "no deciding policy cites '" + want_citation + "'";
         }
       }
+      if (r.pass && decider_ != nullptr) {
+        auto g = DecideWithGateway(*decider_, doc, c, action);
+        if (g.has_value()) {
+          if (!g->ok()) {
+            r.pass = false;
+            r.message = "the gateway's Decider could not decide it: " + g->status().message();
+          } else if ((*g)->outcome != r.actual.outcome || !(*g)->errors.empty()) {
+            r.pass = false;
+            r.message = "the gateway's Decider decides " + (*g)->outcome +
+                        ((*g)->errors.empty() ? "" : " with error " + (*g)->errors.front());
+          } else {
+            ++report.cross_checked;
+          }
+        }
+      }
       if (!r.pass && !r.actual.policies.empty()) {
         r.message += " (decided by:";
         for (const auto& id : r.actual.policies) r.message += " " + id;
@@ -426,8 +442,15 @@ Result<ScenarioReport> RunPackScenarios(const std::string& root, const std::stri
     auto packs = LoadPacks(root, ScenarioPacks(*doc, pack), schema_path);
     if (!packs.ok()) return Status(packs.status().code(), f + ": " + packs.status().message());
     ScenarioRunner runner(*packs, table ? &*table : nullptr);
+    auto decider = Decider::Load(root, ScenarioPacks(*doc, pack), schema_path, offense_codes);
+    if (!decider.ok()) {
+      return Status(decider.status().code(), f + ": the gateway's Decider: " +
+                                                 decider.status().message());
+    }
+    runner.CrossCheckWith(decider->get());
     ScenarioReport r = runner.Run(*doc, f);
     report.results.insert(report.results.end(), r.results.begin(), r.results.end());
+    report.cross_checked += r.cross_checked;
   }
   return report;
 }

@@ -67,9 +67,13 @@ struct CaseResult {
 
 struct ScenarioReport {
   std::vector<CaseResult> results;
+  // How many results were also decided through the gateway's Decider (and agreed).
+  int cross_checked = 0;
   int passed() const;
   int failed() const;
 };
+
+class Decider;
 
 // Builds and decides scenario requests against one composed configuration.
 class ScenarioRunner {
@@ -87,10 +91,15 @@ class ScenarioRunner {
   // is a failed result naming the problem.
   ScenarioReport Run(const nlohmann::json& doc, const std::string& file) const;
 
+  // Also decides every case the gateway's Decider can express (scenario_gateway.h) and fails
+  // a case when the two paths disagree. `decider` must outlive the runner; null turns it off.
+  void CrossCheckWith(const Decider* decider) { decider_ = decider; }
+
  private:
   const ComposedPacks& packs_;
   const OffenseCodeTable* table_;
   cedar::Authorizer authorizer_;
+  const Decider* decider_ = nullptr;
 };
 
 // Reads a scenario file (JSON object with "cases"); errors name the file.
