@@ -74,7 +74,7 @@ std::vector<Finding> CaFindings(const OffenseRecord& r, const Statute& s,
 
   if (felony) {
     std::string list = lists::CaSeriousOrViolent(underlying, r.degree);
-    if (!list.empty() && s.attempt_or_conspiracy() && underlying.base.rfind("24", 0) == 0 &&
+    if (!list.empty() && s.attempt_or_conspiracy() &&
         lists::CaFamilies(underlying) == std::vector<std::string>{"A"}) {
       list.clear();  // an attempted assault is not itself serious (1192.7(c)(39))
     }

@@ -100,6 +100,15 @@ TEST(Qualify, AttemptedMurderIsSeriousAndFamilyP) {
   EXPECT_TRUE(Has(cats, "ca_family_P"));
 }
 
+TEST(Qualify, AttemptedAssaultIsNotSeriousButStillFamilyA) {
+  OffenseFacts f;
+  f.convictions.push_back(Rec("c1", "PC 664/245(a)(2)", 'F', TimeFromCivil(2021, 1, 1)));
+  auto cats = Q(f).ca_7282_5_categories();
+  EXPECT_FALSE(Has(cats, "ca_serious_violent_felony"));
+  EXPECT_TRUE(Has(cats, "ca_family_A"));
+  EXPECT_TRUE(Has(cats, "ca_family_P"));
+}
+
 TEST(Qualify, Prop47ShopliftingNeverQualifies) {
   OffenseFacts f;
   // Shoplifting (PC 459.5) and receiving stolen property reduced under Prop 47, last year.
