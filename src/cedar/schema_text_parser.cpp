@@ -485,6 +485,15 @@ class Parser {
 
   // Type := Path | 'Set' '<' Type '>' | '{' attrs '}'
   Result<RawTypePtr> ParseType() {
+    // Nesting is bounded so hostile input cannot exhaust the stack.
+    if (depth_ > 128) return Err(Peek(), "types nested too deeply");
+    ++depth_;
+    auto r = ParseTypeInner();
+    --depth_;
+    return r;
+  }
+
+  Result<RawTypePtr> ParseTypeInner() {
     auto t = std::make_shared<RawType>();
     t->loc = Loc(Peek());
     if (IsPunct("{")) return ParseRecord();
@@ -506,6 +515,14 @@ class Parser {
   }
 
   Result<RawTypePtr> ParseRecord() {
+    if (depth_ > 128) return Err(Peek(), "types nested too deeply");
+    ++depth_;
+    auto r = ParseRecordInner();
+    --depth_;
+    return r;
+  }
+
+  Result<RawTypePtr> ParseRecordInner() {
     auto t = std::make_shared<RawType>();
     t->loc = Loc(Peek());
     t->kind = RawType::Kind::kRecord;
@@ -543,6 +560,7 @@ class Parser {
   std::vector<Token> t_;
   std::string file_;
   size_t pos_ = 0;
+  int depth_ = 0;
 };
 
 }  // namespace
