@@ -228,8 +228,10 @@ struct PlateRead {
   std::string plate;     // "8ABC123", or the 40-hex hash the Seattle data has
   std::string state;     // "CA"; empty when not recorded
   TimeMs read_at = 0;
-  double lat = 0;
-  double lon = 0;
+  // Where the read was taken; absent when the source did not record it (the Seattle file
+  // has "NA" for about a quarter of its reads).
+  std::optional<double> lat;
+  std::optional<double> lon;
   std::string device;    // AlprDevice::id
   std::string agency;    // Agency::id
   double confidence = 0;  // 0..1 OCR confidence; 0 when not recorded
