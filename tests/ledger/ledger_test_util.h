@@ -1,0 +1,93 @@
+// Helpers shared by the ledger tests: temporary directories, a naive reference Merkle tree,
+// and the independent verifier (tlog-verify, Go x/mod) when the CTest fixture built it.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "ledger/hash.h"
+#include "ledger/proof.h"
+
+namespace tg::ledger::testing {
+
+// A fresh directory removed at scope exit.
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "tg-ledger-XXXXXX").string();
+    path_ = ::mkdtemp(tmpl.data());
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+  std::string operator/(const std::string& rel) const { return path_ + "/" + rel; }
+
+ private:
+  std::string path_;
+};
+
+// MTH straight from the RFC 6962 definition, over explicit leaf hashes.
+inline Hash ReferenceRange(const std::vector<Hash>& leaves, uint64_t start, uint64_t n) {
+  if (n == 0) return EmptyRoot();
+  if (n == 1) return leaves[start];
+  uint64_t k = SplitPoint(n);
+  return NodeHash(ReferenceRange(leaves, start, k), ReferenceRange(leaves, start + k, n - k));
+}
+
+inline SubtreeReader ReferenceReader(const std::vector<Hash>& leaves) {
+  return [&leaves](uint64_t start, uint64_t size) -> Result<Hash> { return ReferenceRange(leaves, start, size); };
+}
+
+inline std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+inline void WriteFile(const std::string& path, const std::string& data) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << data;
+}
+
+// Flips one bit of byte `offset` of a file in place.
+inline void FlipByte(const std::string& path, size_t offset) {
+  std::string b = ReadFile(path);
+  ASSERT_LT(offset, b.size()) << path;
+  b[offset] ^= 0x01;
+  WriteFile(path, b);
+}
+
+// The tlog-verify binary, or "" when the test does not run under the CTest fixture
+// that builds it (ctest -R ledger_tlog_verify).
+inline std::string TlogVerifyBin() {
+  const char* p = std::getenv("TG_TLOG_VERIFY");
+  return p ? p : "";
+}
+
+#define TG_REQUIRE_TLOG_VERIFY()                                                                   \
+  do {                                                                                             \
+    if (::tg::ledger::testing::TlogVerifyBin().empty())                                            \
+      GTEST_SKIP() << "needs tlog-verify: runs under `ctest -R ledger_tlog_verify` (TG_TLOG_VERIFY)"; \
+  } while (0)
+
+// Runs tlog-verify with arguments; true when it exits 0. Output goes to `out`.
+inline bool RunTlogVerify(const std::string& args, std::string* out = nullptr) {
+  std::string cmd = TlogVerifyBin() + " " + args + " 2>&1";
+  std::string text;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  if (!p) return false;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) text.append(buf, n);
+  int rc = ::pclose(p);
+  if (out) *out = text;
+  return rc == 0;
+}
+
+}  // namespace tg::ledger::testing

@@ -1,0 +1,294 @@
+#include "ledger/log.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <future>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "ledger/proof.h"
+#include "ledger/verify.h"
+#include "ledger_test_util.h"
+
+namespace tg::ledger {
+namespace {
+
+using testing::ReferenceRange;
+using testing::TempDir;
+
+std::string EntryFor(uint64_t i) { return "entry-" + std::to_string(i); }
+
+LogOptions Fast() {
+  LogOptions o;
+  o.max_batch_wait = std::chrono::microseconds(200);
+  return o;
+}
+
+// Appends entries [from, to) and waits for all of them.
+void AppendRange(Log& log, uint64_t from, uint64_t to) {
+  std::vector<Ticket> tickets;
+  for (uint64_t i = from; i < to; ++i) {
+    auto t = log.Append(EntryFor(i));
+    ASSERT_TRUE(t.ok()) << t.status().ToString();
+    ASSERT_EQ(t->index(), i);
+    tickets.push_back(*t);
+  }
+  for (auto& t : tickets) ASSERT_TRUE(t.Wait().ok());
+}
+
+std::vector<Hash> ReferenceLeaves(uint64_t n) {
+  std::vector<Hash> out;
+  for (uint64_t i = 0; i < n; ++i) out.push_back(LeafHash(EntryFor(i)));
+  return out;
+}
+
+TEST(LedgerLog, InitWritesKeysAndAnEmptyCheckpoint) {
+  TempDir dir;
+  auto vkey = Log::Init(dir / "log", "example.gov/log");
+  ASSERT_TRUE(vkey.ok()) << vkey.status().ToString();
+  EXPECT_EQ(testing::ReadFile(dir / "log/vkey"), *vkey + "\n");
+  EXPECT_EQ(std::filesystem::status(dir / "log/signing-key").permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  auto log = Log::Open(dir / "log");
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  EXPECT_EQ((*log)->CurrentCheckpoint().size, 0u);
+  EXPECT_EQ((*log)->CurrentCheckpoint().root, EmptyRoot());
+  EXPECT_EQ(Log::Init(dir / "log", "example.gov/log").status().code(), Code::kAlreadyExists);
+  EXPECT_FALSE(Log::Init(dir / "other", "bad origin").ok());
+  EXPECT_FALSE(Log::Open(dir / "missing").ok());
+}
+
+TEST(LedgerLog, AppendsCommitDurablyAndSurviveReopen) {
+  TempDir dir;
+  ASSERT_TRUE(Log::Init(dir / "log", "example.gov/log").ok());
+  {
+    auto log = Log::Open(dir / "log", Fast());
+    ASSERT_TRUE(log.ok());
+    AppendRange(**log, 0, 1000);
+    auto cp = (*log)->CurrentCheckpoint();
+    EXPECT_EQ(cp.size, 1000u);
+    auto leaves = ReferenceLeaves(1000);
+    EXPECT_EQ(cp.root, ReferenceRange(leaves, 0, 1000));
+    EXPECT_EQ(*(*log)->ReadEntry(999), EntryFor(999));
+    EXPECT_EQ((*log)->ReadEntry(1000).status().code(), Code::kNotFound);
+  }
+  auto log = Log::Open(dir / "log", Fast());
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  EXPECT_EQ((*log)->CurrentCheckpoint().size, 1000u);
+  AppendRange(**log, 1000, 1300);
+  auto leaves = ReferenceLeaves(1300);
+  EXPECT_EQ((*log)->CurrentCheckpoint().root, ReferenceRange(leaves, 0, 1300));
+  for (uint64_t i : {0, 255, 256, 999, 1000, 1299}) EXPECT_EQ(*(*log)->ReadEntry(i), EntryFor(i));
+  auto report = VerifyLogDirectory(dir / "log", (*log)->verifier_key());
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->entries_checked, 1300u);
+}
+
+TEST(LedgerLog, ProofsFromTilesMatchTheReferenceTree) {
+  TempDir dir;
+  ASSERT_TRUE(Log::Init(dir / "log", "example.gov/log").ok());
+  auto log = Log::Open(dir / "log", Fast());
+  ASSERT_TRUE(log.ok());
+  auto leaves = ReferenceLeaves(70000);
+  std::mt19937_64 rng(7);
+  std::vector<uint64_t> sizes;
+  uint64_t size = 0;
+  for (uint64_t target : {1, 2, 3, 255, 256, 257, 511, 512, 1000, 65535, 65536, 65537, 70000}) {
+    AppendRange(**log, size, target);
+    size = target;
+    sizes.push_back(size);
+    Hash root = ReferenceRange(leaves, 0, size);
+    ASSERT_EQ((*log)->CurrentCheckpoint().root, root) << size;
+    for (int k = 0; k < 20; ++k) {
+      uint64_t i = k == 0 ? size - 1 : rng() % size;
+      auto proof = (*log)->InclusionProof(i);
+      ASSERT_TRUE(proof.ok()) << proof.status().ToString();
+      ASSERT_TRUE(VerifyInclusion(i, size, leaves[i], *proof, root).ok()) << i << "/" << size;
+    }
+    for (uint64_t old : sizes) {
+      auto proof = (*log)->ConsistencyProof(old);
+      ASSERT_TRUE(proof.ok());
+      ASSERT_TRUE(VerifyConsistency(old, size, ReferenceRange(leaves, 0, old), root, *proof).ok())
+          << old << "->" << size;
+      ASSERT_EQ(*(*log)->RootAt(old), ReferenceRange(leaves, 0, old));
+    }
+  }
+  // Proofs for smaller tree sizes than the checkpoint come from the same tiles.
+  auto proof = (*log)->InclusionProof(300, 1000);
+  ASSERT_TRUE(proof.ok());
+  EXPECT_TRUE(VerifyInclusion(300, 1000, leaves[300], *proof, ReferenceRange(leaves, 0, 1000)).ok());
+  EXPECT_FALSE((*log)->InclusionProof(1, 70001).ok());
+  EXPECT_FALSE((*log)->ConsistencyProof(0).ok());
+}
+
+TEST(LedgerLog, TlogProofTextVerifies) {
+  TempDir dir;
+  ASSERT_TRUE(Log::Init(dir / "log", "example.gov/log").ok());
+  auto log = Log::Open(dir / "log", Fast());
+  AppendRange(**log, 0, 300);
+  auto text = (*log)->TlogProofText(42);
+  ASSERT_TRUE(text.ok());
+  auto verifier = NoteVerifier::Parse((*log)->verifier_key());
+  EXPECT_TRUE(VerifyTlogProof(*text, EntryFor(42), *verifier).ok());
+  EXPECT_FALSE(VerifyTlogProof(*text, EntryFor(43), *verifier).ok());
+  EXPECT_FALSE((*log)->TlogProofText(300).ok());
+}
+
+TEST(LedgerLog, ReadTileServesOnlyPublishedTiles) {
+  TempDir dir;
+  ASSERT_TRUE(Log::Init(dir / "log", "example.gov/log").ok());
+  auto log = Log::Open(dir / "log", Fast());
+  AppendRange(**log, 0, 100);
+  AppendRange(**log, 100, 300);
+  EXPECT_EQ((*log)->ReadTile("tile/0/000")->size(), 8192u);
+  EXPECT_EQ((*log)->ReadTile("tile/0/001.p/44")->size(), 44u * 32);
+  EXPECT_TRUE((*log)->ReadTile("tile/entries/001.p/44").ok());
+  EXPECT_TRUE((*log)->ReadTile("tile/0/000.p/100").ok());  // an older published partial
+  EXPECT_EQ((*log)->ReadTile("tile/0/000.p/101").status().code(), Code::kNotFound);  // never published
+  EXPECT_EQ((*log)->ReadTile("tile/0/001.p/45").status().code(), Code::kNotFound);
+  EXPECT_EQ((*log)->ReadTile("tile/0/002").status().code(), Code::kNotFound);
+  EXPECT_EQ((*log)->ReadTile("signing-key").status().code(), Code::kInvalidArgument);
+  EXPECT_EQ((*log)->ReadTile("tile/0/../../signing-key").status().code(), Code::kInvalidArgument);
+}
+
+TEST(LedgerLog, RejectsOversizedEntriesAtOnce) {
+  TempDir dir;
+  ASSERT_TRUE(Log::Init(dir / "log", "example.gov/log").ok());
+  auto log = Log::Open(dir / "log", Fast());
+  EXPECT_EQ((*log)->Append(std::string(65536, 'x')).status().code(), Code::kInvalidArgument);
+  auto t = (*log)->Append(std::string(65535, 'x'));
+  ASSERT_TRUE(t.ok());
+  EXPECT_TRUE(t->Wait().ok());
+  EXPECT_EQ(t->index(), 0u);
+}
+
+TEST(LedgerLog, ConcurrentAppendersWithTicketsAndCallbacks) {
+  TempDir dir;
+  ASSERT_TRUE(Log::Init(dir / "log", "example.gov/log").ok());
+  auto log = Log::Open(dir / "log", Fast());
+  constexpr int kThreads = 4, kEach = 600;
+  std::mutex mu;
+  std::set<uint64_t> seen;
+  std::atomic<int> callbacks{0};
+  std::vector<std::vector<Ticket>> tickets(kThreads);
+  std::vector<std::thread> threads;
+  for (int w = 0; w < kThreads; ++w) {
+    threads.emplace_back([&, w] {
+      for (int i = 0; i < kEach; ++i) {
+        std::string e = "w" + std::to_string(w) + "-" + std::to_string(i);
+        if (i % 2) {
+          auto t = (*log)->Append(e);
+          ASSERT_TRUE(t.ok());
+          // Wait now and then, like a server answering requests; otherwise keep appending.
+          if (i % 100 == 1) ASSERT_TRUE(t->Wait().ok());
+          tickets[w].push_back(*t);
+        } else {
+          auto idx = (*log)->Append(e, [&, e](Result<uint64_t> r) {
+            ASSERT_TRUE(r.ok());
+            EXPECT_EQ(*(*log)->ReadEntry(*r), e);  // already readable when the callback runs
+            ++callbacks;
+            std::lock_guard lock(mu);
+            seen.insert(*r);
+          });
+          ASSERT_TRUE(idx.ok());
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (auto& ts : tickets)
+    for (auto& t : ts) {
+      ASSERT_TRUE(t.Wait().ok());
+      std::lock_guard lock(mu);
+      seen.insert(t.index());
+    }
+  auto last = (*log)->Append("last");
+  ASSERT_TRUE(last->Wait().ok());
+  EXPECT_EQ(callbacks.load(), kThreads * kEach / 2);
+  EXPECT_EQ(seen.size(), size_t(kThreads * kEach));
+  EXPECT_EQ(*seen.rbegin(), uint64_t(kThreads * kEach - 1));
+  EXPECT_EQ((*log)->CurrentCheckpoint().size, uint64_t(kThreads * kEach + 1));
+  EXPECT_TRUE(VerifyLogDirectory(dir / "log", (*log)->verifier_key()).ok());
+}
+
+TEST(LedgerLog, OpenRejectsATornRightEdgeAndDiscardsFilesPastTheCheckpoint) {
+  TempDir dir;
+  ASSERT_TRUE(Log::Init(dir / "log", "example.gov/log").ok());
+  {
+    auto log = Log::Open(dir / "log", Fast());
+    AppendRange(**log, 0, 300);
+  }
+  // Leftovers of a commit that never reached its checkpoint.
+  std::filesystem::create_directories(dir / "log/tile/0/001.p");
+  testing::WriteFile(dir / "log/tile/0/001", std::string(100, 'x'));
+  testing::WriteFile(dir / "log/tile/0/001.p/50", std::string(7, 'x'));
+  testing::WriteFile(dir / "log/tile/entries/002", "junk");
+  testing::WriteFile(dir / "log/checkpoint.tmp", "junk");
+  {
+    auto log = Log::Open(dir / "log", Fast());
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+    EXPECT_FALSE(std::filesystem::exists(dir / "log/tile/0/001"));
+    EXPECT_FALSE(std::filesystem::exists(dir / "log/tile/0/001.p/50"));
+    EXPECT_TRUE(std::filesystem::exists(dir / "log/tile/0/001.p/44"));
+    EXPECT_FALSE(std::filesystem::exists(dir / "log/tile/entries/002"));
+    EXPECT_FALSE(std::filesystem::exists(dir / "log/checkpoint.tmp"));
+  }
+  // A torn tile under the checkpoint is corruption, not something to paper over.
+  std::string partial = dir / "log/tile/0/001.p/44";
+  std::string good = testing::ReadFile(partial);
+  testing::WriteFile(partial, good.substr(0, good.size() - 3));
+  EXPECT_EQ(Log::Open(dir / "log").status().code(), Code::kCorruption);
+  testing::FlipByte(dir / "log/tile/entries/001.p/44", 10);
+  testing::WriteFile(partial, good);
+  EXPECT_EQ(Log::Open(dir / "log").status().code(), Code::kCorruption);
+}
+
+TEST(LedgerLog, VerifyFindsAFlippedByteInAnyFile) {
+  TempDir dir;
+  ASSERT_TRUE(Log::Init(dir / "log", "example.gov/log").ok());
+  std::string vkey;
+  {
+    auto log = Log::Open(dir / "log", Fast());
+    vkey = (*log)->verifier_key();
+    // Several commits, so older partial tiles and bundles are published too.
+    AppendRange(**log, 0, 70);
+    AppendRange(**log, 70, 300);
+    AppendRange(**log, 300, 520);
+    AppendRange(**log, 520, 66000);
+  }
+  ASSERT_TRUE(VerifyLogDirectory(dir.path() + "/log", vkey).ok());
+  std::mt19937_64 rng(11);
+  std::vector<std::string> paths;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir / "log")) {
+    std::string path = e.path().string();
+    if (!e.is_regular_file() || path.ends_with("signing-key") || path.ends_with("/vkey")) continue;
+    paths.push_back(path);
+  }
+  ASSERT_GT(paths.size(), 500u);
+  // Every file that is not a full level-0 tile or bundle (checkpoint, higher levels, all
+  // partials), and a sample of the full ones.
+  std::shuffle(paths.begin(), paths.end(), rng);
+  int checked = 0, sampled_full = 0;
+  for (const std::string& path : paths) {
+    bool full0 = (path.find("/tile/0/") != std::string::npos || path.find("/tile/entries/") != std::string::npos) &&
+                 path.find(".p/") == std::string::npos;
+    if (full0 && ++sampled_full > 4) continue;
+    if (!full0 && checked > 24) continue;
+    std::string good = testing::ReadFile(path);
+    for (size_t offset : {size_t(0), size_t(rng() % good.size()), good.size() - 1}) {
+      testing::FlipByte(path, offset);
+      EXPECT_FALSE(VerifyLogDirectory(dir / "log", vkey).ok()) << path << " byte " << offset;
+      testing::WriteFile(path, good);
+    }
+    ++checked;
+  }
+  EXPECT_GT(checked, 20);
+  EXPECT_TRUE(VerifyLogDirectory(dir / "log", vkey).ok());
+}
+
+}  // namespace
+}  // namespace tg::ledger
