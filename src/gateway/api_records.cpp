@@ -99,6 +99,17 @@ Result<std::vector<BookingView>> LoadViews(records::Store& store, std::vector<re
   return views;
 }
 
+}  // namespace
+
+std::string Gateway::Impl::JailAgency() const {
+  // Bookings are all the county jail's (records' model has no owner per booking); a store
+  // may name the jail in its metadata.
+  auto owner = store->GetMeta("jail_agency");
+  return owner.ok() && owner->has_value() ? **owner : "lasd";
+}
+
+namespace {
+
 policy::Subject SubjectOf(const BookingView& v, const std::string& jail_agency) {
   policy::Subject s;
   s.type = "Booking";
@@ -114,6 +125,44 @@ policy::Subject SubjectOf(const BookingView& v, const std::string& jail_agency) 
 
 }  // namespace
 
+void Gateway::Impl::RespondWithItems(const ExchangePtr& x, const std::vector<Item>& items,
+                                     const std::vector<std::string>& categories, bool single) {
+  std::vector<policy::Subject> subjects;
+  for (const auto& it : items) subjects.push_back(it.subject);
+  x->facts.record_count = static_cast<int64_t>(subjects.size());
+  auto actions = ActionsFor(categories);
+  auto decisions = decider->Decide(x->facts, subjects, actions, records::NowMs());
+  if (!decisions.ok()) return Fail(x, 500, "policy_error", decisions.status().message(), "error");
+  json out_records = json::array();
+  json redactions = json::array();
+  for (size_t i = 0; i < items.size(); ++i) {
+    const auto& item = items[i];
+    json rec = json::object();
+    std::vector<std::string> released;
+    for (size_t j = 0; j < categories.size(); ++j) {
+      const auto& d = (*decisions)[i][j];
+      x->audit.decisions.push_back({item.id, d.action, d.outcome, d.policies, d.errors});
+      if (d.allowed()) {
+        rec.update(item.fields(categories[j]));
+        released.push_back(categories[j]);
+      } else {
+        redactions.push_back(Redaction(item.id, categories[j], d, x));
+      }
+    }
+    if (released.empty()) continue;  // nothing of this record may be shown
+    x->audit.records.push_back(item.id);
+    x->audit.released.push_back(released);
+    out_records.push_back(std::move(rec));
+  }
+  if (single && out_records.empty()) {
+    json body = {{"error", {{"code", "forbidden"}, {"message", "policy releases nothing of this record to you"}}},
+                 {"redactions", redactions}};
+    return Finish(x, 403, "refused", std::move(body));
+  }
+  Finish(x, 200, out_records.empty() ? "refused" : "released",
+         {{"records", out_records}, {"redactions", redactions}});
+}
+
 void Gateway::Impl::AddRecordRoutes() {
   // Decides and answers for a set of bookings. `single`: a 404/403 rather than an empty list.
   auto answer = [this](const ExchangePtr& x, Result<std::vector<records::Booking>> found,
@@ -126,44 +175,15 @@ void Gateway::Impl::AddRecordRoutes() {
     }
     auto views = LoadViews(*store, std::move(found.value()));
     if (!views.ok()) return Fail(x, 503, "store_unavailable", views.status().message(), "error");
-    // The jail that holds the bookings: the store's bookings are all the county jail's
-    // (records' model has no owner per booking); its id is kept in the store metadata.
-    auto owner = store->GetMeta("jail_agency");
-    std::string jail = owner.ok() && owner->has_value() ? **owner : "lasd";
-    std::vector<policy::Subject> subjects;
-    for (const auto& v : *views) subjects.push_back(SubjectOf(v, jail));
-    x->facts.record_count = static_cast<int64_t>(subjects.size());
-    auto actions = ActionsFor(categories);
-    auto decisions = decider->Decide(x->facts, subjects, actions, records::NowMs());
-    if (!decisions.ok()) return Fail(x, 500, "policy_error", decisions.status().message(), "error");
-    json out_records = json::array();
-    json redactions = json::array();
-    for (size_t i = 0; i < views->size(); ++i) {
-      const auto& v = (*views)[i];
-      json rec = json::object();
-      std::vector<std::string> released;
-      for (size_t j = 0; j < categories.size(); ++j) {
-        const auto& d = (*decisions)[i][j];
-        x->audit.decisions.push_back({v.booking.booking_id, d.action, d.outcome, d.policies, d.errors});
-        if (d.allowed()) {
-          rec.update(CategoryFields(v, categories[j]));
-          released.push_back(categories[j]);
-        } else {
-          redactions.push_back(Redaction(v.booking.booking_id, categories[j], d, x));
-        }
-      }
-      if (released.empty()) continue;  // nothing of this record may be shown
-      x->audit.records.push_back(v.booking.booking_id);
-      x->audit.released.push_back(released);
-      out_records.push_back(std::move(rec));
+    auto shared = std::make_shared<std::vector<BookingView>>(std::move(views.value()));
+    std::string jail = JailAgency();
+    std::vector<Item> items;
+    for (const auto& v : *shared) {
+      const BookingView* pv = &v;
+      items.push_back({SubjectOf(v, jail), v.booking.booking_id,
+                       [pv](const std::string& c) { return CategoryFields(*pv, c); }});
     }
-    if (single && out_records.empty()) {
-      json body = {{"error", {{"code", "forbidden"}, {"message", "policy releases nothing of this record to you"}}},
-                   {"redactions", redactions}};
-      return Finish(x, 403, "refused", std::move(body));
-    }
-    Finish(x, 200, out_records.empty() ? "refused" : "released",
-           {{"records", out_records}, {"redactions", redactions}});
+    RespondWithItems(x, items, categories, single);
   };
 
   router.Add("GET", "/v1/bookings/{booking_id}", Audited([this, answer](ExchangePtr x) {

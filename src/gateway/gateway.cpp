@@ -335,6 +335,7 @@ void Gateway::Impl::Finish(const ExchangePtr& x, int status, const std::string& 
 
 void Gateway::Impl::AddRoutes() {
   AddRecordRoutes();
+  AddPersonAndPlateRoutes();
   AddRequestRoutes();
   AddAuditRoutes();
 }

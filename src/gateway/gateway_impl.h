@@ -58,6 +58,20 @@ class Gateway::Impl {
   // An audited JSON error.
   void Fail(const ExchangePtr& x, int status, const std::string& code, const std::string& message,
             const std::string& outcome);
+  // One record of a response: its policy subject, its id, and its fields per category.
+  struct Item {
+    policy::Subject subject;
+    std::string id;
+    std::function<nlohmann::json(const std::string& category)> fields;
+  };
+  // Decides every category of every item, answers with the released fields and the
+  // redactions (audited). `single`: 403 when nothing at all is released.
+  void RespondWithItems(const ExchangePtr& x, const std::vector<Item>& items,
+                        const std::vector<std::string>& categories, bool single);
+  // The agency that holds the bookings (store metadata "jail_agency", default "lasd").
+  std::string JailAgency() const;
+  void AddPersonAndPlateRoutes();
+
   // Redactions JSON entry for a denied decision.
   nlohmann::json Redaction(const std::string& record_id, const std::string& category,
                            const policy::ActionDecision& d, const ExchangePtr& x) const;

@@ -238,3 +238,49 @@ TEST_F(GatewayE2E, AuditEntriesAreForInspectorsAndMatchTheLeaf) {
 
 }  // namespace
 }  // namespace tg::gateway
+
+namespace tg::gateway {
+namespace {
+
+TEST_F(GatewayE2E, PersonViewsFollowTheSamePolicy) {
+  std::string id = UpcomingBooking();
+  auto b = As("lasd-records-clerk", "/v1/bookings/" + id, {{"TrustGate-Purpose", "booking_operations"}});
+  std::string person = json::parse(b.body)["records"][0]["person_id"];
+  auto clerk = As("lasd-records-clerk", "/v1/persons/" + person, {{"TrustGate-Purpose", "booking_operations"}});
+  ASSERT_EQ(clerk.status, 200) << clerk.body;
+  EXPECT_TRUE(json::parse(clerk.body)["records"][0].contains("dob"));
+  auto ice = As("ice-ero-officer", "/v1/persons/" + person, {{"TrustGate-Purpose", "civil_immigration"}});
+  auto ij = json::parse(ice.body);
+  for (const auto& rec : ij.value("records", json::array())) {
+    EXPECT_FALSE(rec.contains("dob"));
+    EXPECT_FALSE(rec.contains("address"));
+  }
+  EXPECT_EQ(As("lasd-records-clerk", "/v1/persons/P-none", {{"TrustGate-Purpose", "booking_operations"}}).status, 404);
+  ExpectProven(ice);
+}
+
+TEST_F(GatewayE2E, PlateSearchNeedsACaseAndIsRefusedToImmigration) {
+  json ingest = {{"reads", {{{"plate", "7TGT123"}, {"state", "CA"}, {"read_at", "2026-01-01T00:00:00Z"}}}}};
+  ingest["reads"][0]["read_at"] = records::FormatIso8601(records::NowMs() - records::kMsPerHour);
+  auto in = client_->Send("POST", "/v1/plates/reads",
+                          {{"Authorization", "Bearer " + Token("lapd-detective")},
+                           {"TrustGate-Purpose", "criminal_investigation"}},
+                          ingest.dump());
+  ASSERT_EQ(in.status, 200) << in.body;
+  auto found = As("lapd-detective", "/v1/plates/7TGT123/reads?days=2",
+                  {{"TrustGate-Purpose", "criminal_investigation"}, {"TrustGate-Case", "LAPD-24-777"}});
+  ASSERT_EQ(found.status, 200) << found.body;
+  auto fj = json::parse(found.body);
+  ASSERT_EQ(fj["records"].size(), 1u);
+  EXPECT_EQ(fj["records"][0]["plate"], "7TGT123");
+  auto no_case = As("lapd-detective", "/v1/plates/7TGT123/reads", {{"TrustGate-Purpose", "criminal_investigation"}});
+  EXPECT_EQ(no_case.status, 403);
+  auto ice = As("ice-ero-officer", "/v1/plates/7TGT123/reads",
+                {{"TrustGate-Purpose", "criminal_investigation"}, {"TrustGate-Case", "HSI-1"}});
+  EXPECT_EQ(ice.status, 403);
+  EXPECT_EQ(json::parse(ice.body)["redactions"][0]["policy"], "base-no-protected-to-immigration");
+  ExpectProven(ice);
+}
+
+}  // namespace
+}  // namespace tg::gateway
