@@ -8,7 +8,8 @@
 
 namespace tg::cedar {
 
-Result<Batch> LoadBatch(const nlohmann::json& j) {
+namespace {
+Result<Batch> LoadBatchImpl(const nlohmann::json& j) {
   if (!j.is_object()) return Status::InvalidArgument("a batch must be a JSON object");
   Batch b;
   auto pt = j.find("policies");
@@ -16,6 +17,32 @@ Result<Batch> LoadBatch(const nlohmann::json& j) {
   auto ps = ParsePolicies(pt->get<std::string>(), "policies");
   if (!ps.ok()) return Status::InvalidArgument("policies do not parse: " + ps.status().message());
   b.policies = std::move(ps).value();
+  // Optional extension (used by the differential test's driver): named templates and links.
+  if (auto tt = j.find("templates"); tt != j.end() && tt->is_object()) {
+    for (auto it = tt->begin(); it != tt->end(); ++it) {
+      if (!it.value().is_string()) return Status::InvalidArgument("templates: text expected");
+      auto tl = ParsePolicyList(it.value().get<std::string>(), it.key());
+      if (!tl.ok()) return Status::InvalidArgument("template does not parse: " + tl.status().message());
+      if (tl->size() != 1) return Status::InvalidArgument("template " + it.key() + " must hold one policy");
+      Policy t = std::move((*tl)[0]);
+      t.id = it.key();
+      TG_RETURN_IF_ERROR(b.policies.Add(std::move(t)));
+    }
+  }
+  if (auto tl = j.find("templateLinks"); tl != j.end() && tl->is_array()) {
+    for (const auto& link : *tl) {
+      std::map<SlotId, EntityUid> values;
+      for (auto it = link.at("values").begin(); it != link.at("values").end(); ++it) {
+        auto uid = ParseEntityUidJson(it.value());
+        if (!uid.ok()) return uid.status();
+        if (it.key() == "?principal") values[SlotId::kPrincipal] = *uid;
+        else if (it.key() == "?resource") values[SlotId::kResource] = *uid;
+        else return Status::InvalidArgument("unknown slot " + it.key());
+      }
+      TG_RETURN_IF_ERROR(b.policies.Link(link.at("templateId").get<std::string>(),
+                                         link.at("newId").get<std::string>(), values));
+    }
+  }
   std::optional<Schema> schema;
   if (auto st = j.find("schema"); st != j.end() && !st->is_null()) {
     if (!st->is_string()) return Status::InvalidArgument("\"schema\" must be Cedar schema text");
@@ -48,6 +75,16 @@ Result<Batch> LoadBatch(const nlohmann::json& j) {
   }
   b.authorizer.emplace(b.policies);
   return b;
+}
+
+}  // namespace
+
+Result<Batch> LoadBatch(const nlohmann::json& j) {
+  try {
+    return LoadBatchImpl(j);
+  } catch (const nlohmann::json::exception& e) {
+    return Status::InvalidArgument(std::string("malformed batch: ") + e.what());
+  }
 }
 
 std::vector<std::optional<Response>> RunBatch(const Batch& b, int repeat) {

@@ -25,7 +25,8 @@ struct Batch {
   std::vector<std::string> request_errors;
 };
 
-// Reads {"policies": TEXT, "schema": TEXT?, "entities": [...], "requests": [...]}. With a
+// Reads {"policies": TEXT, "schema": TEXT?, "entities": [...], "requests": [...]} and, as an
+// extension, "templates": {ID: TEXT} and "templateLinks": [{templateId, newId, values}]. With a
 // schema, entities and contexts are read schema-directed (requests are not validated, as
 // the oracle does). Fails only when the policies or the schema do not parse.
 Result<Batch> LoadBatch(const nlohmann::json& j);
