@@ -75,12 +75,14 @@ TEST(LedgerTlogVerify, AcceptsOurLogAtManySizesAndRejectsFlippedBytes) {
       uint64_t i = rng() % target;
       std::string proof_file = tmp / "inclusion", entry_file = tmp / "entry";
       std::string hashes;
-      for (const Hash& h : *(*log)->InclusionProof(i)) hashes += HashBase64(h) + "\n";
+      auto path = (*log)->InclusionProof(i);  // kept alive: range-for would not extend a temporary Result
+      ASSERT_TRUE(path.ok());
+      for (const Hash& h : *path) hashes += HashBase64(h) + "\n";
       WriteFile(proof_file, hashes);
       WriteFile(entry_file, EntryFor(i));
       std::string args = "inclusion " + key + " -checkpoint " + dir + "/checkpoint -index " + std::to_string(i) +
                          " -entry " + entry_file + " -proof " + proof_file;
-      ASSERT_TRUE(RunTlogVerify(args, &out)) << out;
+      ASSERT_TRUE(RunTlogVerify(args, &out)) << out << args;
       if (!hashes.empty()) {
         AlterLine(proof_file, 0, 0);
         EXPECT_FALSE(RunTlogVerify(args));
@@ -92,7 +94,9 @@ TEST(LedgerTlogVerify, AcceptsOurLogAtManySizesAndRejectsFlippedBytes) {
       WriteFile(old_file, previous_checkpoint);
       uint64_t old_size = ParseCheckpoint(previous_checkpoint.substr(0, previous_checkpoint.find("\n\n") + 1))->size;
       std::string hashes;
-      for (const Hash& h : *(*log)->ConsistencyProof(old_size)) hashes += HashBase64(h) + "\n";
+      auto proof = (*log)->ConsistencyProof(old_size);
+      ASSERT_TRUE(proof.ok());
+      for (const Hash& h : *proof) hashes += HashBase64(h) + "\n";
       WriteFile(proof_file, hashes);
       std::string args = "consistency " + key + " -checkpoint " + dir + "/checkpoint -old " + old_file +
                          " -proof " + proof_file;
