@@ -284,3 +284,24 @@ TEST_F(GatewayE2E, PlateSearchNeedsACaseAndIsRefusedToImmigration) {
 
 }  // namespace
 }  // namespace tg::gateway
+
+namespace tg::gateway {
+namespace {
+
+TEST_F(GatewayE2E, TokensCreatedOrRevokedWhileServingTakeEffectAtOnce) {
+  auto store = records::OpenSqliteStore(records::CountyDbPath(*county_));
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto made = (*store)->CreateToken("lapd-detective", std::nullopt, records::NowMs());
+  ASSERT_TRUE(made.ok()) << made.status().ToString();
+  std::map<std::string, std::string> h = {{"Authorization", "Bearer " + made->plaintext},
+                                          {"TrustGate-Purpose", "criminal_investigation"},
+                                          {"TrustGate-Case", "LAPD-24-002"}};
+  EXPECT_EQ(client_->Send("GET", "/v1/bookings?release_within=48h", h).status, 200);
+  ASSERT_TRUE((*store)->RevokeToken(made->token.id, records::NowMs()).ok());
+  auto after = client_->Send("GET", "/v1/bookings?release_within=48h", h);
+  EXPECT_EQ(after.status, 401);
+  ExpectProven(after);
+}
+
+}  // namespace
+}  // namespace tg::gateway
