@@ -10,9 +10,14 @@
 
 namespace tg::ledger {
 
+// OpenSSL 3's one-shot SHA256() goes through EVP_Q_digest (an algorithm fetch per call);
+// the block-level context functions do not.
 Hash Sha256(std::string_view data) {
+  SHA256_CTX ctx;
+  SHA256_Init(&ctx);
+  SHA256_Update(&ctx, data.data(), data.size());
   Hash out;
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), out.data());
+  SHA256_Final(out.data(), &ctx);
   return out;
 }
 
@@ -32,8 +37,11 @@ Hash NodeHash(const Hash& left, const Hash& right) {
   buf[0] = 0x01;
   std::memcpy(buf + 1, left.data(), 32);
   std::memcpy(buf + 33, right.data(), 32);
+  SHA256_CTX ctx;
+  SHA256_Init(&ctx);
+  SHA256_Update(&ctx, buf, sizeof buf);
   Hash out;
-  SHA256(buf, sizeof buf, out.data());
+  SHA256_Final(out.data(), &ctx);
   return out;
 }
 
