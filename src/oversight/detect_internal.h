@@ -38,10 +38,10 @@ struct Context {
   bool BarredAgency(const std::string& agency) const {
     return options.barred_kinds.count(dir.KindOfAgency(agency)) > 0;
   }
-  // Oversight staff (the inspector) read everything by office; never a subject of findings.
-  bool Oversight(const AuditEvent& e) const {
-    return dir.KindOf(e) == "oversight" || e.purpose == "oversight";
-  }
+  // Oversight staff (the inspector's office) read everything by office and are left out of
+  // peer statistics. Judged by the agency's kind, never by the declared purpose: anyone can
+  // declare "oversight".
+  bool Oversight(const AuditEvent& e) const { return dir.KindOf(e) == "oversight"; }
 };
 
 Status LoadDirectory(records::Store& store, const std::vector<AuditEvent>& events, Directory& dir);
