@@ -62,13 +62,15 @@ void AddServeCommands(CLI::App& app) {
               "starts the gateway and prints the URLs and where the demo tokens are.");
   auto data = std::make_shared<std::string>("var/demo");
   auto listen = std::make_shared<std::string>("127.0.0.1:8080");
-  auto packs = std::make_shared<std::vector<std::string>>(std::vector<std::string>{"baseline"});
+  auto packs = std::make_shared<std::vector<std::string>>();
   auto persons = std::make_shared<int64_t>(20000);
   auto reads = std::make_shared<int64_t>(200000);
   auto policies = std::make_shared<std::string>();
   demo->add_option("--data", *data, "data directory (county.db, demo-tokens.json, log/, audit.db)");
   demo->add_option("--listen", *listen, "address to listen on, host:port (port 0: any free port)");
-  demo->add_option("--packs", *packs, "policy packs in force (with what they build on)");
+  demo->add_option("--packs", *packs,
+                   "policy packs in force (with what they build on); default: the Los Angeles "
+                   "configuration (los-angeles-county, los-angeles-city) when present, else baseline");
   demo->add_option("--policies", *policies, "policy pack root (default: the checkout's policies/)");
   demo->add_option("--persons", *persons, "persons in a newly generated county");
   demo->add_option("--alpr-reads", *reads, "plate reads in a newly generated county");
@@ -91,6 +93,12 @@ void AddServeCommands(CLI::App& app) {
     c.log_origin = "trustgate.demo/log";
     c.policy_root = policies->empty() ? FindPolicyRoot() : *policies;
     c.policy_packs = *packs;
+    if (c.policy_packs.empty()) {
+      bool la = fs::exists(fs::path(c.policy_root) / "los-angeles-county" / "pack.json") &&
+                fs::exists(fs::path(c.policy_root) / "los-angeles-city" / "pack.json");
+      c.policy_packs = la ? std::vector<std::string>{"los-angeles-county", "los-angeles-city"}
+                          : std::vector<std::string>{"baseline"};
+    }
     std::string codes = records::ResolveSharedDir("") + "/data/ca-offense-codes.csv";
     if (fs::exists(codes)) c.offense_codes_file = codes;
     c.tokens_file = records::DemoTokensPath(dir);
