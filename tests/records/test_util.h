@@ -1,0 +1,41 @@
+// Helpers shared by the records tests.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace tg::records::testing {
+
+// A fresh directory under the system temp dir, removed when the object goes away.
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "tg-records-XXXXXX").string();
+    char* p = ::mkdtemp(tmpl.data());
+    EXPECT_NE(p, nullptr);
+    path_ = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+  std::string File(const std::string& name) const { return (std::filesystem::path(path_) / name).string(); }
+  std::string Write(const std::string& name, const std::string& content) const {
+    std::ofstream(File(name), std::ios::binary) << content;
+    return File(name);
+  }
+
+ private:
+  std::string path_;
+};
+
+inline std::string SharedDir() { return TG_SHARED_DIR; }
+inline std::string SeattleFile() { return SharedDir() + "/data/seattle-alpr-2021-10.csv.gz"; }
+
+}  // namespace tg::records::testing
