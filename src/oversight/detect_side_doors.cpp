@@ -47,11 +47,19 @@ void DetectSideDoors(const Context& ctx, std::vector<Finding>& out) {
       }
     }
   }
-  // Peers: a heavy reader meets more coincidences, so each principal is compared with the
-  // pooled rate of all local staff (subjects later named per subject accessed), scaled by
-  // how many distinct subjects the principal accessed.
+  // Peers: each principal is compared with the pooled rate of all local staff — of the
+  // subjects a user accessed that barred recipients name at some time, the share named soon
+  // after the access — scaled by how many such subjects the user accessed. Conditioning on
+  // subjects barred recipients name at all keeps plates and records nobody outside asks
+  // about from diluting the rate, and a heavy reader's coincidences from looking suspicious.
+  std::set<std::string> named;
+  for (const auto& e : ctx.events) {
+    if (!ctx.Barred(e)) continue;
+    for (auto& s : SubjectsOf(e)) named.insert(s);
+  }
   std::map<std::string, std::set<std::string>> accessed;
   for (auto& [s, v] : local) {
+    if (!named.count(s)) continue;
     for (auto& [t, pos] : v) accessed[ctx.events[pos].principal].insert(s);
   }
   double total_hits = 0, total_subjects = 0;
@@ -79,7 +87,8 @@ void DetectSideDoors(const Context& ctx, std::vector<Finding>& out) {
     f.summary = fmt::format(
         "{} records {} accessed by {} were named by a barred recipient within {} hours after "
         "the access; at the rate of all local staff, {:.1f} would be expected from the {} "
-        "records this user accessed. A pattern of proxy lookups or tip-offs.",
+        "records this user accessed that barred recipients asked about at any time. A pattern "
+        "of proxy lookups or tip-offs.",
         h.subjects.size(), h.subjects.size() == 1 ? "was" : "were", principal,
         ctx.options.side_door_window / records::kMsPerHour, expected, n);
     f.rule = "Gov. Code 7284.6(a)(1)(C),(D) and 7283(d): passing non-public release dates or "

@@ -191,9 +191,9 @@ TEST(DetectorsSeedsTest, ScoresHoldAcrossSeeds) {
     Score s = ScoreFindings(*r, county.truth);
     EXPECT_GE(s.recall, 0.95) << "seed " << seed << " missed:" << Describe(s.missed);
     EXPECT_GE(s.precision, 0.9) << "seed " << seed << " spurious:" << Describe(s.spurious);
-    std::printf("seed %llu: %zu events, %zu true findings, recall %.3f, precision %.3f\n",
+    std::printf("seed %llu: %zu events, %zu true findings, recall %.3f, precision %.3f; spurious:%s\n",
                 static_cast<unsigned long long>(seed), county.events.size(), county.truth.size(),
-                s.recall, s.precision);
+                s.recall, s.precision, Describe(s.spurious).c_str());
   }
 }
 
