@@ -66,6 +66,7 @@ void AddServeCommands(CLI::App& app) {
   auto persons = std::make_shared<int64_t>(20000);
   auto reads = std::make_shared<int64_t>(200000);
   auto policies = std::make_shared<std::string>();
+  auto token_rps = std::make_shared<double>(gateway::RateLimits{}.per_token_per_second);
   demo->add_option("--data", *data, "data directory (county.db, demo-tokens.json, log/, audit.db)");
   demo->add_option("--listen", *listen, "address to listen on, host:port (port 0: any free port)");
   demo->add_option("--packs", *packs,
@@ -74,6 +75,8 @@ void AddServeCommands(CLI::App& app) {
   demo->add_option("--policies", *policies, "policy pack root (default: the checkout's policies/)");
   demo->add_option("--persons", *persons, "persons in a newly generated county");
   demo->add_option("--alpr-reads", *reads, "plate reads in a newly generated county");
+  demo->add_option("--token-rps", *token_rps,
+                   "requests per second allowed per bearer token (burst: twice that; 0: no limit)");
   demo->callback([=] {
     const std::string dir = *data;
     if (!records::CountyExists(dir)) {
@@ -87,6 +90,8 @@ void AddServeCommands(CLI::App& app) {
     }
     gateway::GatewayConfig c;
     c.server.listen = *listen;
+    c.server.rate_limits.per_token_per_second = *token_rps;
+    c.server.rate_limits.per_token_burst = 2 * *token_rps;
     c.store_path = records::CountyDbPath(dir);
     c.audit_store_path = (fs::path(dir) / "audit.db").string();
     c.log_dir = (fs::path(dir) / "log").string();
