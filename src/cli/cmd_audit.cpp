@@ -11,6 +11,7 @@
 
 #include "cli/commands.h"
 #include "gateway/audit_store.h"
+#include "ledger/log.h"
 #include "oversight/audit_event.h"
 #include "oversight/detectors.h"
 #include "oversight/report.h"
@@ -103,7 +104,27 @@ void WriteOut(const std::string& out, const std::string& text) {
 struct ReportFlags {
   std::string data, format = "json", out, events, from, to;
   double events_per_day = 0;
+  bool proofs = false;
 };
+
+// Adds to each finding of a findings JSON "proofs": [{"index", "tlog_proof"}], one C2SP
+// tlog-proof per evidence index against the log's current checkpoint (DIR/log), so an
+// inspector can check each cited record's inclusion offline.
+void AddProofs(const std::string& dir, nlohmann::json& findings) {
+  std::string log_dir = (fs::path(dir) / "log").string();
+  if (!fs::exists(log_dir)) Fail("--proofs: no log in " + log_dir);
+  auto log = ledger::Log::Open(log_dir);
+  if (!log.ok()) Fail("--proofs: cannot open the log " + log_dir + ": " + log.status().message());
+  for (auto& f : findings["findings"]) {
+    nlohmann::json proofs = nlohmann::json::array();
+    for (const auto& idx : f["evidence"]) {
+      auto proof = (*log)->TlogProofText(idx.get<uint64_t>());
+      if (!proof.ok()) Fail("--proofs: index " + idx.dump() + ": " + proof.status().message());
+      proofs.push_back({{"index", idx}, {"tlog_proof", *proof}});
+    }
+    f["proofs"] = std::move(proofs);
+  }
+}
 
 void AddReport(CLI::App& audit) {
   auto* cmd = audit.add_subcommand("report", "Findings of the oversight detectors: JSON for tools or a self-contained HTML report");
@@ -117,7 +138,11 @@ void AddReport(CLI::App& audit) {
   cmd->add_option("--to", f->to, "Only audit records before this time");
   cmd->add_option("--events-per-day", f->events_per_day,
                   "Nominal traffic pace: measure time windows on an activity clock (for replayed traffic)");
+  cmd->add_flag("--proofs", f->proofs,
+                "JSON only: add a C2SP tlog-proof (from DIR/log) for every evidence index");
   cmd->callback([f] {
+    if (f->proofs && f->format != "json") Fail("--proofs goes with --format json");
+    if (f->proofs && !f->events.empty()) Fail("--proofs needs the gateway's log: leave out --events");
     Inputs in = OpenInputs(f->data, f->events);
     oversight::AuditQuery q;
     q.from_time = TimeArg("--from", f->from);
@@ -129,7 +154,9 @@ void AddReport(CLI::App& audit) {
     auto findings = oversight::RunDetectors(*events, *in.store, options);
     if (!findings.ok()) Fail("detectors: " + findings.status().message());
     if (f->format == "json") {
-      WriteOut(f->out, oversight::FindingsJsonText(*findings));
+      nlohmann::json j = oversight::FindingsJson(*findings);
+      if (f->proofs) AddProofs(f->data, j);
+      WriteOut(f->out, j.dump(2) + "\n");
       return;
     }
     auto html = oversight::ReportHtml(*events, *findings, *in.store);

@@ -137,6 +137,8 @@ TEST_F(AuditCliTest, FailsClearlyWithoutAuditRecords) {
   EXPECT_NE(Run("audit stats --data " + *dir_ + "/county --report bogus", out), 0);
   EXPECT_NE(Run("audit report --data " + *dir_ + "/county --events " + *dir_ + "/events.jsonl --from yesterday", out), 0);
   EXPECT_NE(Slurp(out).find("--from"), std::string::npos) << Slurp(out);
+  EXPECT_NE(Run("audit report --data " + *dir_ + "/county --events " + *dir_ + "/events.jsonl --proofs", out), 0);
+  EXPECT_NE(Slurp(out).find("--proofs needs the gateway's log"), std::string::npos) << Slurp(out);
 }
 
 }  // namespace
