@@ -31,9 +31,9 @@ std::string DomainPolicies() {
   std::string p;
   // Basic identity/custody data to any law-enforcement agency for an investigation.
   p += "@id(\"le-basic\") @citation(\"County Code 2.14.030\")\n"
-       "permit (principal in Agency::\"kind-local_police\", action in ActionGroup::\"basic\", resource is Person)\n"
+       "permit (principal in Agency::\"kind-local_police\", action in Action::\"basic\", resource is Person)\n"
        "when { context.purpose == \"investigation\" && principal.certified };\n";
-  p += "permit (principal in Agency::\"kind-sheriff\", action in ActionGroup::\"basic\", resource is Person)\n"
+  p += "permit (principal in Agency::\"kind-sheriff\", action in Action::\"basic\", resource is Person)\n"
        "when { context.purpose like \"*investigation*\" };\n";
   p += "permit (principal in Agency::\"kind-jail\", action in [Action::\"read_custody\", Action::\"read_release\", "
        "Action::\"read_charges\"], resource) when { resource.in_custody };\n";
@@ -55,7 +55,7 @@ std::string DomainPolicies() {
        "forbid (principal in Agency::\"kind-federal_immigration\", action in [Action::\"read_immigration_status\", "
        "Action::\"read_birthplace\", Action::\"read_release\", Action::\"read_address\"], resource) "
        "unless { context.legal_authority == \"judicial_warrant\" };\n";
-  p += "forbid (principal, action in ActionGroup::\"sensitive\", resource) when { resource.age < 18 };\n";
+  p += "forbid (principal, action in Action::\"sensitive\", resource) when { resource.age < 18 };\n";
   p += "forbid (principal in Agency::\"kind-public\", action, resource) unless { action == Action::\"read_court\" };\n";
   p += "forbid (principal, action, resource) when { context has source_ip && "
        "!context.source_ip.isInRange(ip(\"10.0.0.0/8\")) && principal.clearance < 3 };\n";
@@ -85,9 +85,9 @@ json DomainBatch(int requests, uint64_t seed) {
                         {"parents", json::array({Uid("Agency", std::string("kind-") + kKinds[a % 8])})}});
   }
   for (const char* g : {"basic", "sensitive"})
-    entities.push_back({{"uid", Uid("ActionGroup", g)}, {"attrs", json::object()}, {"parents", json::array()}});
+    entities.push_back({{"uid", Uid("Action", g)}, {"attrs", json::object()}, {"parents", json::array()}});
   for (int c = 0; c < 12; ++c) {
-    json parents = json::array({Uid("ActionGroup", c < 4 || c == 6 || c == 9 ? "basic" : "sensitive")});
+    json parents = json::array({Uid("Action", c < 4 || c == 6 || c == 9 ? "basic" : "sensitive")});
     entities.push_back({{"uid", Uid("Action", std::string("read_") + kCategories[c])}, {"attrs", json::object()}, {"parents", parents}});
   }
   for (int r = 0; r < 40; ++r) {

@@ -77,6 +77,10 @@ struct Expr {
   std::vector<PatternElem> pattern;      // kLike
   std::vector<std::string> record_keys;  // kRecord: keys, parallel to args
   std::vector<ExprPtr> args;
+  // kGetAttr/kHasAttr: InternAttrName(name), filled in by the Authorizer's compile step
+  // (kNoSymbol elsewhere); lets entity attributes be found without string comparisons.
+  static constexpr uint32_t kNoSymbol = UINT32_MAX;
+  uint32_t attr_symbol = kNoSymbol;
 };
 
 enum class Effect : uint8_t { kPermit, kForbid };

@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "cedar/eval_context.h"
+#include "cedar/extensions.h"
 
 namespace tg::cedar {
 namespace {
@@ -34,6 +35,35 @@ CompiledScope Compile(const ScopeConstraint& s) {
   if (s.op == ScopeConstraint::Op::kIs || s.op == ScopeConstraint::Op::kIsIn)
     c.type_index = InternEntityType(s.entity_type);
   return c;
+}
+
+// Replaces extension constructor calls on string literals that parse (`ip("10.0.0.0/8")`,
+// `duration("72h")`) with the literal value, so they are not re-parsed on every request.
+// Calls that would fail are kept, so they still raise their error when evaluated.
+ExprPtr Fold(const ExprPtr& e) {
+  std::vector<ExprPtr> args;
+  bool changed = false;
+  for (const ExprPtr& a : e->args) {
+    args.push_back(Fold(a));
+    changed |= args.back() != a;
+  }
+  if (e->kind == ExprKind::kExtCall && !e->method_call && args.size() == 1 &&
+      args[0]->kind == ExprKind::kLiteral && args[0]->literal.is_string() && IsExtensionConstructor(e->name)) {
+    auto v = MakeExtensionValue(e->name, args[0]->literal.as_string());
+    if (v.ok()) {
+      auto lit = std::make_shared<Expr>();
+      lit->kind = ExprKind::kLiteral;
+      lit->loc = e->loc;
+      lit->literal = std::move(v).value();
+      return lit;
+    }
+  }
+  bool attr = e->kind == ExprKind::kGetAttr || e->kind == ExprKind::kHasAttr;
+  if (!changed && !attr) return e;
+  auto copy = std::make_shared<Expr>(*e);
+  copy->args = std::move(args);
+  if (attr) copy->attr_symbol = InternAttrName(e->name);
+  return copy;
 }
 
 struct CompiledPolicy {
@@ -74,7 +104,7 @@ Authorizer::Authorizer(const PolicySet& set) : impl_(std::make_unique<Impl>()) {
     c.principal = Compile(p.principal);
     c.resource = Compile(p.resource);
     c.action = p.action;
-    for (const Condition& cond : p.conditions) c.conditions.emplace_back(cond.is_when, cond.body);
+    for (const Condition& cond : p.conditions) c.conditions.emplace_back(cond.is_when, Fold(cond.body));
     uint32_t idx = static_cast<uint32_t>(impl_->policies.size());
     impl_->policies.push_back(std::move(c));
     if (p.action.op == ActionConstraint::Op::kEq) impl_->by_exact_action[p.action.entities[0]].push_back(idx);

@@ -1,6 +1,7 @@
 // Entity store and the schema-less Cedar JSON readers (entities, values, uids).
 #include "cedar/entities.h"
 
+#include <algorithm>
 #include <functional>
 
 #include "cedar/extensions.h"
@@ -50,7 +51,13 @@ void Entities::Finalize() {
     }
     s = 2;
   };
-  for (auto& [uid, e] : by_uid_) visit(*e);
+  for (auto& [uid, e] : by_uid_) {
+    visit(*e);
+    e->attr_index.clear();
+    for (const auto& [k, v] : e->attrs) e->attr_index.emplace_back(InternAttrName(k), &v);
+    std::sort(e->attr_index.begin(), e->attr_index.end());
+    e->attr_index_owner = e.get();
+  }
   // Cycles can leave closures incomplete for entities visited while in progress: iterate
   // to a fixed point (rare; only when the data has cycles).
   bool changed = true;
@@ -69,6 +76,16 @@ void Entities::Finalize() {
       if (e->ancestors.size() != before) changed = true;
     }
   }
+}
+
+const Value* Entity::FindAttr(uint32_t symbol, std::string_view name) const {
+  if (attr_index_owner == this && attr_index.size() == attrs.size()) {
+    auto it = std::lower_bound(attr_index.begin(), attr_index.end(), symbol,
+                               [](const auto& p, uint32_t s) { return p.first < s; });
+    return it != attr_index.end() && it->first == symbol ? it->second : nullptr;
+  }
+  auto it = attrs.find(name);
+  return it == attrs.end() ? nullptr : &it->second;
 }
 
 const Entity* Entities::Find(EntityUid uid) const {

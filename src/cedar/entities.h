@@ -23,6 +23,11 @@ struct Entity {
   RecordAttrs tags;
   // Transitive ancestors (not including the entity itself); filled by Entities::Finalize.
   std::unordered_set<EntityUid, EntityUidHash> ancestors;
+  // (InternAttrName(key), value) for every attribute, sorted; filled by Entities::Finalize.
+  std::vector<std::pair<uint32_t, const Value*>> attr_index;
+  const Entity* attr_index_owner = nullptr;  // `this` when attr_index is valid (not after a copy)
+  // The attribute with this interned name, or nullptr (uses attr_index when built).
+  const Value* FindAttr(uint32_t symbol, std::string_view name) const;
 };
 
 class Entities {

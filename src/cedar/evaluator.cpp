@@ -249,6 +249,13 @@ const Value* EvalContext::Eval(const Expr& e, Value& scratch) {
           if (e.kind == ExprKind::kHasAttr) return &kFalse;
           return Fail(EvalErrorKind::kEntityDoesNotExist, "entity " + v->as_entity().ToString() + " does not exist");
         }
+        if (e.attr_symbol != Expr::kNoSymbol) {
+          const Value* found = ent->FindAttr(e.attr_symbol, e.name);
+          if (e.kind == ExprKind::kHasAttr) return &BoolVal(found != nullptr);
+          if (!found)
+            return Fail(EvalErrorKind::kAttrDoesNotExist, "attribute " + QuoteCedarString(e.name) + " does not exist");
+          return found;
+        }
         attrs = &ent->attrs;
       } else {
         return TypeError(e.kind == ExprKind::kHasAttr ? "has" : "attribute access", *v, "Entity or Record");

@@ -16,6 +16,7 @@ struct InternTable {
   std::deque<EntityUid::Rec> recs;
   std::unordered_map<std::string, const EntityUid::Rec*> by_key;
   std::unordered_map<std::string, uint32_t> types;
+  std::unordered_map<std::string, uint32_t> attrs;
 
   uint32_t TypeIndexLocked(std::string_view type) {
     auto it = types.find(std::string(type));
@@ -59,6 +60,16 @@ uint32_t InternEntityType(std::string_view type) {
   InternTable& t = Table();
   std::lock_guard<std::mutex> lock(t.mu);
   return t.TypeIndexLocked(type);
+}
+
+uint32_t InternAttrName(std::string_view name) {
+  InternTable& t = Table();
+  std::lock_guard<std::mutex> lock(t.mu);
+  auto it = t.attrs.find(std::string(name));
+  if (it != t.attrs.end()) return it->second;
+  uint32_t n = static_cast<uint32_t>(t.attrs.size());
+  t.attrs.emplace(std::string(name), n);
+  return n;
 }
 
 bool operator<(EntityUid a, EntityUid b) {

@@ -55,6 +55,8 @@ struct EntityUidHash {
 
 // The process-unique dense number of an entity type path (same numbering as type_index()).
 uint32_t InternEntityType(std::string_view type);
+// The process-unique dense number of an attribute name (for fast entity attribute lookup).
+uint32_t InternAttrName(std::string_view name);
 
 // decimal: a fixed-point number with four fractional digits, stored as value * 10^4.
 struct Decimal {
