@@ -70,9 +70,9 @@ class ProgressPrinter {
 };
 
 void AddGenerate(CLI::App& app) {
-  auto* cmd = app.add_subcommand(
-      "generate",
-      "Create a synthetic county in DIR: agencies of every recipient kind (LASD, LAPD, ICE ERO, FBI, the\n"
+  auto* cmd = app.add_subcommand("generate", "Create a synthetic county in DIR (county.db, demo-tokens.json)");
+  cmd->footer(
+      "Creates agencies of every recipient kind (LASD, LAPD, ICE ERO, FBI, the\n"
       "fusion centre, probation, courts, victim services, an out-of-state police department, a data vendor),\n"
       "their users and workstations (including the jail's outside-agency desk), persons, bookings with real\n"
       "California offense codes, conviction histories, requests from outside agencies, ALPR devices and plate\n"
@@ -119,15 +119,15 @@ void AddGenerate(CLI::App& app) {
 }
 
 void AddImport(CLI::App& app) {
-  auto* imp = app.add_subcommand(
-      "import",
-      "Import records into DIR's store (created if missing). Every import is all or nothing: bad rows are\n"
+  auto* imp = app.add_subcommand("import", "Import ALPR reads (Seattle format) or bookings (CSV/JSON)");
+  imp->footer(
+      "Imports records into DIR's store (created if missing). Every import is all or nothing: bad rows are\n"
       "listed with their line numbers and nothing is stored. Formats: docs/import-formats.md.");
   imp->require_subcommand(1);
 
-  auto* alpr = imp->add_subcommand(
-      "alpr-csv",
-      "Import ALPR plate reads in the Seattle public-records format: pipe-delimited, gzip or plain, header\n"
+  auto* alpr = imp->add_subcommand("alpr-csv", "ALPR plate reads in the Seattle public-records format");
+  alpr->footer(
+      "Pipe-delimited, gzip or plain, header\n"
       "zipcode|dt|location|address|device|plate_hash|lon|lat|... with dt as MM/DD/YYYY - HH:MM:SS local time.\n\n"
       "Example:\n"
       "  trustgate import alpr-csv --data var/demo ../shared/data/seattle-alpr-2021-10.csv.gz");
@@ -154,9 +154,9 @@ void AddImport(CLI::App& app) {
                 secs);
   });
 
-  auto* bookings = imp->add_subcommand(
-      "bookings",
-      "Import bookings (and the persons they name) from CSV or JSON; the first non-blank byte decides\n"
+  auto* bookings = imp->add_subcommand("bookings", "Bookings and the persons they name, from CSV or JSON");
+  bookings->footer(
+      "The first non-blank byte decides\n"
       "('[' or '{' is JSON). CSV header names the columns, any order: booking_id, person_id, first_name,\n"
       "middle_name, last_name, dob, sex, birthplace, address, phone, email, immigration_status, booked_at,\n"
       "arresting_agency, charges (CODE:LEVEL:STATUTE:DESCRIPTION;...), bail, facility, housing, custody_status,\n"
@@ -178,9 +178,9 @@ void AddImport(CLI::App& app) {
 void AddUsers(CLI::App& app) {
   auto* users = app.add_subcommand("users", "Users of the county's agencies.");
   users->require_subcommand(1);
-  auto* list = users->add_subcommand(
-      "list",
-      "List users: JSON [{id, name, agency, agency_kind, roles}] or a table.\n\n"
+  auto* list = users->add_subcommand("list", "List users (id, name, agency, agency kind, roles)");
+  list->footer(
+      "JSON [{id, name, agency, agency_kind, roles}] or a table.\n\n"
       "Example:\n"
       "  trustgate users list --data var/demo --format json --agency ice-ero-la");
   auto data = std::make_shared<std::string>();
@@ -218,14 +218,13 @@ void AddUsers(CLI::App& app) {
 }
 
 void AddToken(CLI::App& app) {
-  auto* token = app.add_subcommand(
-      "token",
-      "API bearer tokens. Only a token's SHA-256 hash is stored: the token is printed once, when created.");
+  auto* token = app.add_subcommand("token", "Create, revoke and list API bearer tokens");
+  token->footer("Only a token's SHA-256 hash is stored: the token is printed once, when created.");
   token->require_subcommand(1);
 
-  auto* create = token->add_subcommand(
-      "create",
-      "Create a token for a user (optionally bound to a workstation) and print it on stdout.\n\n"
+  auto* create = token->add_subcommand("create", "Create a token for a user and print it on stdout");
+  create->footer(
+      "The token may be bound to a workstation (--workstation).\n\n"
       "Example:\n"
       "  trustgate token create --data var/demo --user lapd-detective\n"
       "  curl -H \"Authorization: Bearer $(trustgate token create --data var/demo --user lapd-detective)\" ...");
@@ -247,9 +246,9 @@ void AddToken(CLI::App& app) {
               << "--data " << *data << " " << t->token.id << ")\n";
   });
 
-  auto* revoke = token->add_subcommand(
-      "revoke",
-      "Revoke a token, given its id (tok_...) or the token itself. A revoked token never authenticates again.\n\n"
+  auto* revoke = token->add_subcommand("revoke", "Revoke a token, given its id (tok_...) or the token itself");
+  revoke->footer(
+      "A revoked token never authenticates again.\n\n"
       "Example:\n"
       "  trustgate token revoke --data var/demo tok_1a2b3c4d5e6f7a8b");
   auto rdata = std::make_shared<std::string>();

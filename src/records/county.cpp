@@ -497,8 +497,7 @@ Result<std::array<double, 168>> SeattleRhythm(const std::string& path) {
     text->copy(field, end - bar - 1, bar + 1);
     int mo, d, y, h, mi, s;
     if (std::sscanf(field, "%d/%d/%d - %d:%d:%d", &mo, &d, &y, &h, &mi, &s) != 6) continue;
-    const int64_t days = TimeFromCivil(y, mo, d) / kMsPerDay;
-    const int weekday = static_cast<int>(((days % 7) + 11) % 7);
+    const int weekday = WeekdayOf(TimeFromCivil(y, mo, d));
     if (h < 0 || h > 23) continue;
     w[static_cast<size_t>(weekday * 24 + h)] += 1;
     ++rows;
@@ -517,10 +516,7 @@ TimeMs LocalMidnightUtc(TimeMs t) {
 }
 
 int WeekdayOfLocal(TimeMs local_midnight_utc) {
-  int y, m, d;
-  CivilFromTime(local_midnight_utc + 12 * kMsPerHour, &y, &m, &d);
-  const int64_t days = TimeFromCivil(y, m, d) / kMsPerDay;
-  return static_cast<int>(((days % 7) + 11) % 7);
+  return WeekdayOf(local_midnight_utc + 12 * kMsPerHour);
 }
 
 std::string PlateFor(Rng& r) {

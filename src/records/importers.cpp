@@ -26,7 +26,18 @@ namespace tg::records {
 Result<std::string> ReadMaybeGzip(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::NotFound("cannot open " + path + ": " + std::strerror(errno));
-  std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string raw;
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  in.seekg(0, std::ios::beg);
+  if (size > 0) {
+    raw.resize(static_cast<size_t>(size));
+    in.read(raw.data(), size);
+    raw.resize(static_cast<size_t>(in.gcount()));
+  } else {  // not seekable (a pipe) or empty: read it as a stream
+    in.clear();
+    raw.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
   if (in.bad()) return Status::IOError("cannot read " + path);
   if (raw.size() < 2 || static_cast<unsigned char>(raw[0]) != 0x1f || static_cast<unsigned char>(raw[1]) != 0x8b) {
     return raw;
@@ -126,8 +137,7 @@ Result<std::vector<std::string>> SplitCsvLine(const std::string& line, char sep)
 namespace {
 // Day of month of the n-th (1-based) Sunday of a month.
 int NthSunday(int year, int month, int n) {
-  const int64_t days = TimeFromCivil(year, month, 1) / kMsPerDay;
-  const int weekday = static_cast<int>(((days % 7) + 11) % 7);  // 0 = Sunday (1970-01-01 was a Thursday)
+  const int weekday = WeekdayOf(TimeFromCivil(year, month, 1));
   const int first = 1 + (7 - weekday) % 7;
   return first + 7 * (n - 1);
 }
@@ -634,18 +644,28 @@ Result<ImportSummary> ImportBookingsJson(Store& store, const std::string& path, 
             st = Status::InvalidArgument("a charge is neither an object nor CODE:LEVEL:STATUTE:DESCRIPTION");
             break;
           }
+          // Scalars only: a nested object or array where a string belongs is an error.
+          auto text_of = [&](const char* key, std::string* out) -> bool {
+            auto it = c.find(key);
+            if (it == c.end() || it->is_null()) return true;
+            if (it->is_object() || it->is_array()) return false;
+            *out = JsonScalar(*it);
+            return true;
+          };
           Charge ch;
-          ch.code = c.value("code", "");
-          ch.statute = c.value("statute", "");
-          ch.description = c.value("description", "");
-          const std::string level = c.value("level", "");
+          std::string level;
+          if (!text_of("code", &ch.code) || !text_of("statute", &ch.statute) ||
+              !text_of("description", &ch.description) || !text_of("level", &level)) {
+            st = Status::InvalidArgument("a charge field is an object or array, expected text");
+            break;
+          }
           if (level.size() != 1 || (level[0] != 'F' && level[0] != 'M' && level[0] != 'I')) {
             st = Status::InvalidArgument("charge " + ch.code + ": level '" + level + "' is not F, M or I");
             break;
           }
           ch.level = level[0];
           if (c.contains("degree")) {
-            if (!c["degree"].is_number_integer()) {
+            if (!c["degree"].is_number_integer() || c["degree"].get<int64_t>() < 0 || c["degree"].get<int64_t>() > 9) {
               st = Status::InvalidArgument("charge " + ch.code + ": degree is not a number");
               break;
             }

@@ -40,6 +40,8 @@ Result<TimeMs> ParseIso8601(const std::string& text);
 // Milliseconds at midnight UTC of a proleptic Gregorian date; and back.
 TimeMs TimeFromCivil(int year, int month, int day);
 void CivilFromTime(TimeMs t, int* year, int* month, int* day);
+// Day of the week of t's UTC date: 0 = Sunday .. 6 = Saturday.
+int WeekdayOf(TimeMs t);
 // The current wall-clock time.
 TimeMs NowMs();
 

@@ -60,6 +60,10 @@ void CivilFromTime(TimeMs t, int* year, int* month, int* day) {
   CivilFromDays(FloorDiv(t, kMsPerDay), year, month, day);
 }
 
+int WeekdayOf(TimeMs t) {
+  return static_cast<int>(((FloorDiv(t, kMsPerDay) % 7) + 11) % 7);  // 1970-01-01 was a Thursday
+}
+
 std::string FormatDate(TimeMs t) {
   int y, m, d;
   CivilFromTime(t, &y, &m, &d);

@@ -26,6 +26,9 @@ TEST(Time, FormatsAndParsesIso8601) {
                           "2024-02-29T13:05:07Zjunk", "24-02-29", "2024-02-29T13:05:07.Z"}) {
     EXPECT_FALSE(ParseIso8601(bad).ok()) << bad;
   }
+  EXPECT_EQ(WeekdayOf(TimeFromCivil(2021, 10, 1)), 5);  // a Friday
+  EXPECT_EQ(WeekdayOf(TimeFromCivil(2024, 5, 5) + 23 * kMsPerHour), 0);  // a Sunday
+  EXPECT_EQ(WeekdayOf(-1), 3);  // 1969-12-31, a Wednesday
   int y, m, d;
   CivilFromTime(TimeFromCivil(1900, 3, 1), &y, &m, &d);
   EXPECT_EQ(y * 10000 + m * 100 + d, 19000301);
