@@ -1375,8 +1375,11 @@ class SqliteStore final : public Store {
       for (int i = 0; i < 8; ++i) b[i] = static_cast<unsigned char>(v >> (56 - 8 * i));
       feed(b, 8);
     };
-    Status status;
+    // One read snapshot for every table (a savepoint opens a transaction, or nests in the
+    // caller's).
+    Status status = c->get()->Exec("SAVEPOINT tg_digest");
     for (const TableInfo& t : kTables) {
+      if (!status.ok()) break;
       if (!t.in_digest) continue;
       feed(t.name, std::strlen(t.name) + 1);
       const std::string sql = std::string("SELECT * FROM ") + t.name + " ORDER BY " + t.order_by;
@@ -1418,6 +1421,7 @@ class SqliteStore final : public Store {
       sqlite3_finalize(s);
       if (!status.ok()) break;
     }
+    (void)c->get()->Exec("RELEASE tg_digest");
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
     EVP_DigestFinal_ex(ctx, md, &len);

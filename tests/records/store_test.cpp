@@ -242,6 +242,22 @@ TEST_F(StoreTest, PersonsBookingsConvictionsRoundTrip) {
   EXPECT_TRUE(store_->ConvictionsByPerson("P-none")->empty());
 }
 
+TEST_F(StoreTest, ReplacingReferencedRecordsKeepsTheirDependents) {
+  ASSERT_TRUE(store_->PutPerson(SamplePerson("P1")).ok());
+  ASSERT_TRUE(store_->PutBooking(SampleBooking("B1", "P1", kNow)).ok());
+  auto t = store_->CreateToken("clerk", std::nullopt, kNow);
+  ASSERT_TRUE(t.ok());
+  Person p = SamplePerson("P1");
+  p.address = "1 New St, Los Angeles, CA 90012";
+  ASSERT_TRUE(store_->PutPerson(p).ok());  // a person with bookings can be updated
+  EXPECT_EQ(store_->GetPerson("P1")->address, p.address);
+  EXPECT_EQ(store_->GetBooking("B1")->charges.size(), 3u);
+  ASSERT_TRUE(store_->PutUser({"clerk", "Maria D. Delgado", "lasd", {"records_clerk"}}).ok());
+  EXPECT_TRUE(store_->AuthenticateToken(t->plaintext).ok());  // a user with tokens too
+  // A booking for a person the store does not have is refused.
+  EXPECT_FALSE(store_->PutBooking(SampleBooking("B2", "P404", kNow)).ok());
+}
+
 TEST_F(StoreTest, FindsBookingsByNameAndReleaseWindow) {
   ASSERT_TRUE(store_->PutPerson(SamplePerson("P1")).ok());
   Person other = SamplePerson("P2");
