@@ -57,12 +57,13 @@ SQL
   echo "sqlite3 shell:  $rows reads: .import${post:+ + index} total $(secs $t0 $t1) s ($(echo "$rows $t0 $t1" | awk '{printf "%.0f", $1/($3-$2)}') reads/s)"
 done
 
-echo "-- $Q lookups (bulk-loaded databases)"
-"$BENCH" lookup "$work/tg-bulk.db" "$work/plates.txt"
+last=${MODES##* }   # look up in the databases the last load made
+echo "-- $Q lookups ($last-loaded databases)"
+"$BENCH" lookup "$work/tg-$last.db" "$work/plates.txt"
 awk '{printf "SELECT * FROM plate_reads WHERE plate = '"'"'%s'"'"' AND read_at >= 0 AND read_at < 9223372036854775807 ORDER BY read_at LIMIT 100000;\n", $1}' \
   "$work/plates.txt" > "$work/lookups.sql"
 t0=$(now)
-sqlite3 "$work/sq-bulk.db" < "$work/lookups.sql" > /dev/null
+sqlite3 -bail "$work/sq-$last.db" < "$work/lookups.sql" > /dev/null
 t1=$(now)
 echo "sqlite3 shell:  $Q lookups: total $(secs $t0 $t1) s, $(echo "$t0 $t1 $Q" | awk '{printf "%.1f", ($2-$1)*1e6/$3}') us/lookup"
-echo "   files: trustgate $(du -h "$work/tg-bulk.db" | cut -f1), sqlite3 $(du -h "$work/sq-bulk.db" | cut -f1)"
+echo "   files: trustgate $(du -h "$work/tg-$last.db" | cut -f1), sqlite3 $(du -h "$work/sq-$last.db" | cut -f1)"
