@@ -449,6 +449,18 @@ TxBinding* FindTx(const SqliteStore* store) {
   return nullptr;
 }
 
+// Column lists shared by several queries, as macros so each query stays one string literal
+// (the statement cache is keyed by the literal's address). The Read* functions below read
+// them in this order.
+#define TG_BOOKING_COLS                                                                          \
+  "booking_id, person_id, name, booked_at, arresting_agency, bail, facility, housing, custody_status, " \
+  "scheduled_release_at, released_at, release_type, court_date, court, photo_url"
+#define TG_TOKEN_COLS "id, token_hash, user_id, workstation_id, created_at, revoked_at"
+#define TG_REQUEST_COLS                                                                          \
+  "id, kind, booking_id, person_id, requesting_agency, requested_by, authority_kind, authority_ref, " \
+  "reason, received_at, outcome, decided_at"
+#define TG_GANG_COLS "id, person_id, gang, criteria, source_agency, entered_at, last_reviewed_at"
+
 class SqliteStore final : public Store {
  public:
   SqliteStore(std::string path, SqliteOptions options) : path_(std::move(path)), options_(options) {
@@ -691,7 +703,6 @@ class SqliteStore final : public Store {
         }));
     return out;
   }
-  static constexpr const char* kTokenCols = "id, token_hash, user_id, workstation_id, created_at, revoked_at";
   static ApiToken ReadToken(Stmt* s) {
     ApiToken t;
     t.id = s->Text(0);
@@ -706,7 +717,7 @@ class SqliteStore final : public Store {
   Result<ApiToken> AuthenticateToken(const std::string& plaintext) override {
     if (plaintext.empty()) return Status::Unauthenticated("no token");
     auto t = One<ApiToken>(
-        "SELECT id, token_hash, user_id, workstation_id, created_at, revoked_at FROM api_tokens "
+        "SELECT " TG_TOKEN_COLS " FROM api_tokens "
         "WHERE token_hash = ?1",
         HashToken(plaintext), ReadToken, "token");
     if (!t.ok()) {
@@ -732,12 +743,12 @@ class SqliteStore final : public Store {
   Result<std::vector<ApiToken>> ListTokens(const std::string& user_id) override {
     if (user_id.empty()) {
       return Many<ApiToken>(
-          "SELECT id, token_hash, user_id, workstation_id, created_at, revoked_at FROM api_tokens "
+          "SELECT " TG_TOKEN_COLS " FROM api_tokens "
           "ORDER BY created_at, id",
           [](Stmt*) {}, ReadToken);
     }
     return Many<ApiToken>(
-        "SELECT id, token_hash, user_id, workstation_id, created_at, revoked_at FROM api_tokens "
+        "SELECT " TG_TOKEN_COLS " FROM api_tokens "
         "WHERE user_id = ?1 ORDER BY created_at, id",
         [&](Stmt* s) { s->Bind(1, user_id); }, ReadToken);
   }
@@ -860,9 +871,6 @@ class SqliteStore final : public Store {
     });
   }
 
-  static constexpr const char* kBookingCols =
-      "booking_id, person_id, name, booked_at, arresting_agency, bail, facility, housing, custody_status, "
-      "scheduled_release_at, released_at, release_type, court_date, court, photo_url";
   static Booking ReadBooking(Stmt* s) {
     Booking b;
     b.booking_id = s->Text(0);
@@ -912,8 +920,7 @@ class SqliteStore final : public Store {
   }
   Result<Booking> GetBooking(const std::string& id) override {
     auto r = WithCharges(Many<Booking>(
-        "SELECT booking_id, person_id, name, booked_at, arresting_agency, bail, facility, housing, custody_status, "
-        "scheduled_release_at, released_at, release_type, court_date, court, photo_url FROM bookings "
+        "SELECT " TG_BOOKING_COLS " FROM bookings "
         "WHERE booking_id = ?1",
         [&](Stmt* s) { s->Bind(1, id); }, ReadBooking));
     if (!r.ok()) return r.status();
@@ -930,8 +937,7 @@ class SqliteStore final : public Store {
     }
     pattern += '%';
     return WithCharges(Many<Booking>(
-        "SELECT booking_id, person_id, name, booked_at, arresting_agency, bail, facility, housing, custody_status, "
-        "scheduled_release_at, released_at, release_type, court_date, court, photo_url FROM bookings "
+        "SELECT " TG_BOOKING_COLS " FROM bookings "
         "WHERE name_key LIKE ?1 ESCAPE '\\' ORDER BY booked_at DESC, booking_id LIMIT ?2",
         [&](Stmt* s) {
           s->Bind(1, pattern);
@@ -941,8 +947,7 @@ class SqliteStore final : public Store {
   }
   Result<std::vector<Booking>> BookingsReleasedBetween(TimeMs from, TimeMs to, int limit) override {
     return WithCharges(Many<Booking>(
-        "SELECT booking_id, person_id, name, booked_at, arresting_agency, bail, facility, housing, custody_status, "
-        "scheduled_release_at, released_at, release_type, court_date, court, photo_url FROM bookings "
+        "SELECT " TG_BOOKING_COLS " FROM bookings "
         "WHERE release_at >= ?1 AND release_at < ?2 ORDER BY release_at, booking_id LIMIT ?3",
         [&](Stmt* s) {
           s->Bind(1, from);
@@ -953,8 +958,7 @@ class SqliteStore final : public Store {
   }
   Result<std::vector<Booking>> BookingsByPerson(const std::string& person_id) override {
     return WithCharges(Many<Booking>(
-        "SELECT booking_id, person_id, name, booked_at, arresting_agency, bail, facility, housing, custody_status, "
-        "scheduled_release_at, released_at, release_type, court_date, court, photo_url FROM bookings "
+        "SELECT " TG_BOOKING_COLS " FROM bookings "
         "WHERE person_id = ?1 ORDER BY booked_at DESC, booking_id",
         [&](Stmt* s) { s->Bind(1, person_id); }, ReadBooking));
   }
@@ -1051,8 +1055,7 @@ class SqliteStore final : public Store {
   }
   Result<AgencyRequest> GetAgencyRequest(int64_t id) override {
     auto r = Many<AgencyRequest>(
-        "SELECT id, kind, booking_id, person_id, requesting_agency, requested_by, authority_kind, authority_ref, "
-        "reason, received_at, outcome, decided_at FROM agency_requests WHERE id = ?1",
+        "SELECT " TG_REQUEST_COLS " FROM agency_requests WHERE id = ?1",
         [&](Stmt* s) { s->Bind(1, id); }, ReadRequest);
     if (!r.ok()) return r.status();
     if (r->empty()) return Status::NotFound("no agency request " + std::to_string(id));
@@ -1075,8 +1078,7 @@ class SqliteStore final : public Store {
   }
   Result<std::vector<AgencyRequest>> ListAgencyRequests(const std::string& booking_id, int limit) override {
     return Many<AgencyRequest>(
-        "SELECT id, kind, booking_id, person_id, requesting_agency, requested_by, authority_kind, authority_ref, "
-        "reason, received_at, outcome, decided_at FROM agency_requests WHERE (?1 = '' OR booking_id = ?1) "
+        "SELECT " TG_REQUEST_COLS " FROM agency_requests WHERE (?1 = '' OR booking_id = ?1) "
         "ORDER BY received_at DESC, id DESC LIMIT ?2",
         [&](Stmt* s) {
           s->Bind(1, booking_id);
@@ -1330,13 +1332,13 @@ class SqliteStore final : public Store {
   }
   Result<std::vector<GangEntry>> GangEntriesByPerson(const std::string& person_id) override {
     return Many<GangEntry>(
-        "SELECT id, person_id, gang, criteria, source_agency, entered_at, last_reviewed_at FROM gang_entries "
+        "SELECT " TG_GANG_COLS " FROM gang_entries "
         "WHERE person_id = ?1 ORDER BY entered_at, id",
         [&](Stmt* s) { s->Bind(1, person_id); }, ReadGang);
   }
   Result<std::vector<GangEntry>> GangEntriesDueForReview(TimeMs reviewed_before, int limit) override {
     return Many<GangEntry>(
-        "SELECT id, person_id, gang, criteria, source_agency, entered_at, last_reviewed_at FROM gang_entries "
+        "SELECT " TG_GANG_COLS " FROM gang_entries "
         "WHERE last_reviewed_at < ?1 ORDER BY last_reviewed_at, id LIMIT ?2",
         [&](Stmt* s) {
           s->Bind(1, reviewed_before);
