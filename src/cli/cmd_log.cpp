@@ -153,6 +153,7 @@ void AddBench(CLI::App& log) {
     size_t entry_bytes = 32;
     unsigned threads = 2;
     uint64_t proofs = 10000;
+    size_t syncfs_above = ledger::LogOptions{}.syncfs_above_files;
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("--dir", a->dir, "Log directory")->required();
@@ -160,13 +161,17 @@ void AddBench(CLI::App& log) {
   cmd->add_option("--entry-bytes", a->entry_bytes, "Bytes per entry (default 32)")->check(CLI::Range(1, 65535));
   cmd->add_option("--threads", a->threads, "Appending threads (default 2)")->check(CLI::Range(1, 64));
   cmd->add_option("--proofs", a->proofs, "Inclusion proofs to time afterwards (default 10000)");
+  cmd->add_option("--syncfs-above-files", a->syncfs_above,
+                  "Flush commits of more files than this with one syncfs() (0: fsync each file)");
   cmd->callback([a] {
     using Clock = std::chrono::steady_clock;
     if (!ledger::PathExists(a->dir + "/checkpoint")) {
       auto vkey = Log::Init(a->dir, "bench.trustgate.invalid/log");
       if (!vkey.ok()) Fail("log bench: " + vkey.status().message());
     }
-    auto log = OpenOrFail(a->dir);
+    ledger::LogOptions options;
+    options.syncfs_above_files = a->syncfs_above;
+    auto log = OpenOrFail(a->dir, options);
     uint64_t start_size = log->CurrentCheckpoint().size;
     std::string filler(a->entry_bytes, 'e');
     std::atomic<bool> failed{false};
