@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "policy/explain.h"
 #include "policy/pack.h"
 #include "policy/scenario.h"
 
@@ -68,19 +69,6 @@ void AddTest(CLI::App& policy) {
   });
 }
 
-std::string ActionsOf(const cedar::Policy& p) {
-  using Op = cedar::ActionConstraint::Op;
-  if (p.action.op == Op::kAny) return "every action";
-  if (p.action.op == Op::kIn && p.action.entities.size() == 1) {
-    return "every action in " + std::string(p.action.entities[0].id());
-  }
-  std::string out;
-  for (const auto& a : p.action.entities) {
-    out += (out.empty() ? "" : ", ") + std::string(a.id());
-  }
-  return out;
-}
-
 void AddExplain(CLI::App& policy) {
   auto* cmd = policy.add_subcommand(
       "explain", "Print a pack's rules (and those of the packs it builds on): what each allows "
@@ -96,30 +84,7 @@ void AddExplain(CLI::App& policy) {
     if (pack->find('/') != std::string::npos) policy::SplitPackDir(*pack, &r, &name);
     auto packs = policy::LoadPacks(r, {name}, *schema);
     if (!packs.ok()) Fail(packs.status().message(), 2);
-    for (const auto& m : packs->packs) {
-      std::cout << "== " << m.name << ": " << m.jurisdiction << " (" << m.level;
-      if (!m.builds_on.empty()) {
-        std::cout << "; builds on";
-        for (const auto& b : m.builds_on) std::cout << " " << b;
-      }
-      std::cout << "; effective " << m.effective << ")\n";
-      if (!m.summary.empty()) std::cout << m.summary << "\n";
-      for (const auto& s : m.sources) std::cout << "  source: " << s << "\n";
-      std::cout << "\n";
-      for (const auto& rule : packs->rules) {
-        if (rule.pack != m.name) continue;
-        const bool forbid = rule.policy->effect == cedar::Effect::kForbid;
-        std::cout << (rule.outcome == "referred" ? "REFERS TO COUNSEL" : forbid ? "FORBIDS" : "ALLOWS")
-                  << "  " << rule.id << "  (" << ActionsOf(*rule.policy) << ")\n"
-                  << "  " << rule.explain << "\n"
-                  << "  Citation: " << rule.citation << "\n";
-        if (!rule.verified) {
-          std::cout << "  Not yet verified against the primary text.\n";
-        }
-        std::cout << "\n";
-      }
-    }
-    std::cout << "Research notes, not legal advice: a deploying agency's counsel reviews its pack.\n";
+    std::cout << policy::ExplainPacks(*packs);
   });
 }
 

@@ -1,9 +1,13 @@
-// Log and oversight routes: the public log (checkpoint, tiles, verifier key), the portal
-// page, and the inspector's audit entries and proofs.
+// Log and oversight routes: the public log (checkpoint, tiles, verifier key), the web pages
+// (api_web.cpp), and the inspector's audit entries, proofs and findings.
+#include <algorithm>
 #include <charconv>
 
+#include "gateway/api_web.h"
+#include "gateway/audit_source.h"
 #include "gateway/gateway_impl.h"
 #include "ledger/hash.h"
+#include "oversight/detectors.h"
 
 namespace tg::gateway {
 namespace {
@@ -22,6 +26,19 @@ bool ParseIndex(const std::string& s, uint64_t& out) {
   return ec == std::errc() && p == s.data() + s.size() && !s.empty();
 }
 
+// The optional query parameter `name` as a time bound; false (with `why`) when it does not parse.
+bool TimeParam(const Request& req, const char* name, std::optional<records::TimeMs>& out, std::string& why) {
+  auto v = req.QueryParam(name);
+  if (!v) return true;
+  auto t = records::ParseIso8601(*v);
+  if (!t.ok()) {
+    why = std::string(name) + ": " + t.status().message() + " (want YYYY-MM-DD or an ISO-8601 time with zone)";
+    return false;
+  }
+  out = *t;
+  return true;
+}
+
 }  // namespace
 
 void Gateway::Impl::AddAuditRoutes() {
@@ -38,19 +55,7 @@ void Gateway::Impl::AddAuditRoutes() {
     r.headers.emplace_back("Cache-Control", "public, max-age=31536000, immutable");
     respond(std::move(r));
   });
-  router.Add("GET", "/", [this](Request, Respond respond) {
-    auto cp = log->CurrentCheckpoint();
-    std::string html =
-        "<!doctype html><html lang=en><head><meta charset=utf-8><title>TrustGate</title></head><body>"
-        "<h1>TrustGate</h1><p>Every access to protected records through this gateway is decided by the "
-        "jurisdiction's policy and written to a public, verifiable log.</p>"
-        "<ul><li><a href=\"/log/checkpoint\">Signed log checkpoint</a> (" + std::to_string(cp.size) +
-        " entries)</li><li><a href=\"/log/vkey\">Verifier key</a></li>"
-        "<li>Inmate locator: <code>/v1/public/inmates?name=...</code></li></ul>"
-        "<form action=\"/v1/public/inmates\"><label>Name <input name=name></label> <button>Search</button></form>"
-        "</body></html>";
-    respond(Text(std::move(html), "text/html; charset=utf-8"));
-  });
+  AddWebRoutes(*this);
 
   router.Add("GET", "/v1/audit/entries/{index}", Audited([this](ExchangePtr x) {
     if (!Authenticate(x)) return;
@@ -82,6 +87,28 @@ void Gateway::Impl::AddAuditRoutes() {
     auto proof = log->TlogProofText(index);
     if (!proof.ok()) return Fail(x, 404, "not_found", proof.status().message(), "not_found");
     Finish(x, 200, "released", json(proof.value()), "text/plain; charset=utf-8");
+  }));
+
+  // The oversight detectors over this gateway's audit store: the same JSON as `trustgate
+  // audit report --format json`. Optional: from=, to= (event time, [from, to)) and
+  // detector=NAME.
+  router.Add("GET", "/v1/audit/findings", Audited([this](ExchangePtr x) {
+    if (!Authenticate(x)) return;
+    x->audit.purpose = "oversight";
+    if (!IsInspector(x)) return Fail(x, 403, "forbidden", "findings are for inspectors", "refused");
+    oversight::AuditQuery q;
+    std::string why;
+    if (!TimeParam(x->request, "from", q.from_time, why) || !TimeParam(x->request, "to", q.to_time, why)) {
+      return Fail(x, 400, "invalid_query", why, "invalid");
+    }
+    auto detector = x->request.QueryParam("detector");
+    AuditStoreSource source(*audit_store);
+    auto findings = oversight::RunDetectors(source, *store, {}, q);
+    if (!findings.ok()) return Fail(x, 503, "store_unavailable", findings.status().message(), "error");
+    if (detector) {
+      std::erase_if(*findings, [&](const oversight::Finding& f) { return f.detector != *detector; });
+    }
+    Finish(x, 200, "released", oversight::FindingsJson(*findings));
   }));
 }
 

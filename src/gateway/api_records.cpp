@@ -229,7 +229,20 @@ void Gateway::Impl::AddRecordRoutes() {
     x->audit.channel = "portal";
     x->facts.channel = "portal";
     auto name = x->request.QueryParam("name");
-    if (!name || name->size() < 2) return Fail(x, 400, "invalid_query", "name: at least 2 characters", "invalid");
+    auto booking = x->request.QueryParam("booking");
+    if (name.has_value() == booking.has_value()) {
+      return Fail(x, 400, "invalid_query", "give exactly one of name=TEXT or booking=BOOKING-ID", "invalid");
+    }
+    if (booking) {
+      // By booking number: a list like the name search (empty when there is no such booking).
+      auto b = store->GetBooking(*booking);
+      if (!b.ok() && b.status().code() == Code::kNotFound) {
+        return answer(x, std::vector<records::Booking>{}, LocatorCategories(), false);
+      }
+      if (!b.ok()) return answer(x, b.status(), LocatorCategories(), false);
+      return answer(x, std::vector<records::Booking>{std::move(b.value())}, LocatorCategories(), false);
+    }
+    if (name->size() < 2) return Fail(x, 400, "invalid_query", "name: at least 2 characters", "invalid");
     answer(x, store->FindBookingsByName(*name, 50), LocatorCategories(), false);
   }));
 }
