@@ -21,8 +21,10 @@ void AddPolicyValidateCommands(CLI::App& policy);
 void AddPolicyPackCommands(CLI::App& policy);
 // log init, append, prove, consistency, verify, vectors, bench.
 void AddLogCommands(CLI::App& app);
-// audit report, simulate.
+// audit report, stats.
 void AddAuditCommands(CLI::App& app);
+// simulate (cmd_simulate.cpp): simulated traffic with injected violations, and its truth.
+void AddSimulateCommand(CLI::App& app);
 
 // Prints "trustgate: MESSAGE" to stderr and throws CLI::RuntimeError(code).
 [[noreturn]] void Fail(const std::string& message, int code = 1);

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   }
   tg::cli::AddLogCommands(app);
   tg::cli::AddAuditCommands(app);
+  tg::cli::AddSimulateCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -42,6 +42,10 @@ struct Context {
   // peer statistics. Judged by the agency's kind, never by the declared purpose: anyone can
   // declare "oversight".
   bool Oversight(const AuditEvent& e) const { return dir.KindOf(e) == "oversight"; }
+  // The public locator's anonymous requests (principal "public"): a channel open to anyone,
+  // with no account to hold to a need to know, no reason and no peers; left out of the
+  // per-principal detectors.
+  bool Public(const AuditEvent& e) const { return dir.KindOf(e) == "public"; }
 };
 
 Status LoadDirectory(records::Store& store, const std::vector<AuditEvent>& events, Directory& dir);

@@ -95,7 +95,7 @@ void DetectReasons(const Context& ctx, std::vector<Finding>& out) {
   std::map<std::string, Acc> by;
   for (size_t i = 0; i < ctx.events.size(); ++i) {
     const AuditEvent& e = ctx.events[i];
-    if (ctx.Oversight(e)) continue;
+    if (ctx.Oversight(e) || ctx.Public(e)) continue;
     Acc& a = by[e.principal];
     ++a.total;
     // Immigration officers naming their own work is expected; their access is judged by

@@ -17,7 +17,7 @@ void DetectReleaseFeeds(const Context& ctx, std::vector<Finding>& out) {
   std::map<std::string, std::map<std::string, int>> stations;
   for (size_t i = 0; i < ctx.events.size(); ++i) {
     const AuditEvent& e = ctx.events[i];
-    if (ctx.Oversight(e)) continue;
+    if (ctx.Oversight(e) || ctx.Public(e)) continue;
     pulls.emplace(e.principal, 0);
     people.emplace(e.principal, 0);
     if (!IsReleaseList(e)) continue;

@@ -20,7 +20,7 @@ void DetectSideDoors(const Context& ctx, std::vector<Finding>& out) {
     const AuditEvent& e = ctx.events[i];
     // Release lists are judged by the release-feed detector; counted here, one list of a
     // hundred people would drown the one-at-a-time lookups a side door shows.
-    if (ctx.Barred(e) || ctx.Oversight(e) || IsReleaseList(e)) continue;
+    if (ctx.Barred(e) || ctx.Oversight(e) || ctx.Public(e) || IsReleaseList(e)) continue;
     for (auto& s : SubjectsOf(e)) local[s].emplace_back(ctx.clock[i], i);
   }
   for (auto& [s, v] : local) std::sort(v.begin(), v.end());
@@ -47,7 +47,7 @@ void DetectSideDoors(const Context& ctx, std::vector<Finding>& out) {
       }
     }
   }
-  // Peers: each principal is compared with the pooled rate of all local staff — of the
+  // Peers: each principal is compared with the pooled rate of the other local staff — of the
   // subjects a user accessed that barred recipients name at some time, the share named soon
   // after the access — scaled by how many such subjects the user accessed. Conditioning on
   // subjects barred recipients name at all keeps plates and records nobody outside asks
@@ -62,14 +62,18 @@ void DetectSideDoors(const Context& ctx, std::vector<Finding>& out) {
     if (!named.count(s)) continue;
     for (auto& [t, pos] : v) accessed[ctx.events[pos].principal].insert(s);
   }
+  // The rate is that of all *other* local staff: a principal's own hits must not raise the bar
+  // it is measured against (one busy side door among a few dozen clerks would otherwise hide
+  // itself by inflating the pooled rate).
   double total_hits = 0, total_subjects = 0;
   for (auto& [p, subjects] : accessed) total_subjects += static_cast<double>(subjects.size());
   for (auto& [p, h] : hits) total_hits += static_cast<double>(h.subjects.size());
-  double rate = total_subjects > 0 ? total_hits / total_subjects : 0;
   for (auto& [principal, h] : hits) {
     double n = static_cast<double>(accessed[principal].size());
-    double expected = n * rate;
     double x = static_cast<double>(h.subjects.size());
+    double others_subjects = total_subjects - n;
+    double rate = others_subjects > 0 ? (total_hits - x) / others_subjects : 0;
+    double expected = n * rate;
     double z = (x - expected) / std::sqrt(std::max(expected, 1.0));
     if (x < ctx.options.side_door_min_subjects || z < ctx.options.outlier_z ||
         x < ctx.options.min_ratio * std::max(expected, 1.0)) {
@@ -86,7 +90,7 @@ void DetectSideDoors(const Context& ctx, std::vector<Finding>& out) {
     f.subjects.assign(h.subjects.begin(), h.subjects.end());
     f.summary = fmt::format(
         "{} records {} accessed by {} were named by a barred recipient within {} hours after "
-        "the access; at the rate of all local staff, {:.1f} would be expected from the {} "
+        "the access; at the rate of the other local staff, {:.1f} would be expected from the {} "
         "records this user accessed that barred recipients asked about at any time. A pattern "
         "of proxy lookups or tip-offs.",
         h.subjects.size(), h.subjects.size() == 1 ? "was" : "were", principal,

@@ -16,7 +16,7 @@ void VolumeOutliers(const Context& ctx, std::vector<Finding>& out) {
   std::map<std::string, std::vector<size_t>> pos;
   for (size_t i = 0; i < ctx.events.size(); ++i) {
     const AuditEvent& e = ctx.events[i];
-    if (ctx.Oversight(e)) continue;
+    if (ctx.Oversight(e) || ctx.Public(e)) continue;
     // Release lists are judged by the release-feed detector, against their own peers.
     if (IsReleaseList(e)) continue;
     double n = std::max<double>(1, static_cast<double>(e.record_ids.size()));
@@ -61,7 +61,7 @@ void MissingCases(const Context& ctx, std::vector<Finding>& out) {
   std::map<std::string, std::vector<size_t>> pos;
   for (size_t i = 0; i < ctx.events.size(); ++i) {
     const AuditEvent& e = ctx.events[i];
-    if (ctx.Oversight(e)) continue;
+    if (ctx.Oversight(e) || ctx.Public(e)) continue;
     missing.emplace(e.principal, 0);
     if (!ctx.options.purposes_needing_case.count(e.purpose)) continue;
     needing[e.principal]++;
@@ -102,7 +102,7 @@ void PlateTracking(const Context& ctx, std::vector<Finding>& out) {
   std::map<std::pair<std::string, std::string>, std::vector<size_t>> by;
   for (size_t i = 0; i < ctx.events.size(); ++i) {
     const AuditEvent& e = ctx.events[i];
-    if (ctx.Oversight(e)) continue;
+    if (ctx.Oversight(e) || ctx.Public(e)) continue;
     std::string plate = PlateOf(e);
     if (!plate.empty()) by[{e.principal, plate}].push_back(i);
   }
