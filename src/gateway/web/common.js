@@ -37,7 +37,9 @@ function makeTable(caption, columns, rows, numeric) {
     if (numeric && numeric[i]) th.className = 'num';
     head.append(th);
   });
-  t.append(el('thead')).append(head);
+  const thead = el('thead');
+  thead.append(head);
+  t.append(thead);
   const body = el('tbody');
   for (const row of rows) {
     const tr = el('tr');

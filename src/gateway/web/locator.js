@@ -35,19 +35,21 @@ async function search(by, query) {
   status.classList.remove('error');
   status.textContent = 'Searching…';
   const param = by === 'booking' ? 'booking' : 'name';
+  let res;
   try {
-    const res = await fetchFrom('/v1/public/inmates?' + param + '=' + encodeURIComponent(query));
-    if (!res.ok || !res.json) {
-      document.getElementById('results').replaceChildren();
-      status.classList.add('error');
-      status.textContent = 'The search failed: ' + errorText(res);
-      return;
-    }
-    showResults(res.json.records || [], query, res.json.audit);
+    res = await fetchFrom('/v1/public/inmates?' + param + '=' + encodeURIComponent(query));
   } catch (e) {
     status.classList.add('error');
     status.textContent = 'The search failed: the gateway could not be reached.';
+    return;
   }
+  if (!res.ok || !res.json) {
+    document.getElementById('results').replaceChildren();
+    status.classList.add('error');
+    status.textContent = 'The search failed: ' + errorText(res);
+    return;
+  }
+  showResults(res.json.records || [], query, res.json.audit);
 }
 
 document.addEventListener('DOMContentLoaded', () => {

@@ -106,8 +106,13 @@ function openFinding(f, i) {
 
 async function openEntry(index) {
   say('Loading audit entry ' + index + ' and its proof…');
-  const [entry, proof] = await Promise.all([
-    fetchFrom('/v1/audit/entries/' + index, auth()), fetchFrom('/v1/audit/proof?index=' + index, auth())]);
+  let entry, proof;
+  try {
+    [entry, proof] = await Promise.all([
+      fetchFrom('/v1/audit/entries/' + index, auth()), fetchFrom('/v1/audit/proof?index=' + index, auth())]);
+  } catch (e) {
+    return say('The gateway could not be reached.', true);
+  }
   if (refused(entry) || refused(proof)) return;
   if (!entry.ok || !entry.json) return say('Audit entry ' + index + ' could not be read: ' + errorText(entry), true);
   if (!proof.ok) return say('The proof of entry ' + index + ' could not be read: ' + errorText(proof), true);
@@ -136,16 +141,17 @@ async function loadFindings() {
   if (from) params.set('from', from);
   if (to) params.set('to', to);
   say('Loading findings…');
+  let res;
   try {
-    const res = await fetchFrom('/v1/audit/findings' + (params.size ? '?' + params : ''), auth());
-    if (refused(res)) return;
-    if (!res.ok || !res.json) return say('Findings could not be loaded: ' + errorText(res), true);
-    const findings = res.json.findings || [];
-    showFindings(findings);
-    say(findings.length + (findings.length === 1 ? ' finding' : ' findings') + ' loaded.');
+    res = await fetchFrom('/v1/audit/findings' + (params.size ? '?' + params : ''), auth());
   } catch (e) {
-    say('The gateway could not be reached.', true);
+    return say('The gateway could not be reached.', true);
   }
+  if (refused(res)) return;
+  if (!res.ok || !res.json) return say('Findings could not be loaded: ' + errorText(res), true);
+  const findings = res.json.findings || [];
+  showFindings(findings);
+  say(findings.length + (findings.length === 1 ? ' finding' : ' findings') + ' loaded.');
 }
 
 document.addEventListener('DOMContentLoaded', () => {

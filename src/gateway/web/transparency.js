@@ -42,20 +42,22 @@ function showTransparency(t) {
 
 document.addEventListener('DOMContentLoaded', async () => {
   const status = document.getElementById('load-status');
+  let cp, vkey, t;
   try {
-    const [cp, vkey, t] = await Promise.all([
+    [cp, vkey, t] = await Promise.all([
       fetchFrom('/log/checkpoint'), fetchFrom('/log/vkey'), fetchFrom('/v1/public/transparency')]);
-    if (!cp.ok || !vkey.ok || !t.ok || !t.json) {
-      status.classList.add('error');
-      status.textContent = 'Some parts could not be loaded: checkpoint ' + cp.status + ', key ' + vkey.status +
-                           ', policy and statistics ' + (t.ok ? 'unreadable' : errorText(t)) + '.';
-    }
-    if (cp.ok) document.getElementById('checkpoint').textContent = cp.text;
-    if (vkey.ok) document.getElementById('vkey').textContent = vkey.text.trim();
-    if (t.ok && t.json) showTransparency(t.json);
-    if (cp.ok && vkey.ok && t.ok && t.json) status.textContent = 'Loaded: log size ' + (t.json.log || {}).size + '.';
   } catch (e) {
     status.classList.add('error');
     status.textContent = 'The gateway could not be reached.';
+    return;
   }
+  if (!cp.ok || !vkey.ok || !t.ok || !t.json) {
+    status.classList.add('error');
+    status.textContent = 'Some parts could not be loaded: checkpoint ' + cp.status + ', key ' + vkey.status +
+                         ', policy and statistics ' + (t.ok ? 'unreadable' : errorText(t)) + '.';
+  }
+  if (cp.ok) document.getElementById('checkpoint').textContent = cp.text;
+  if (vkey.ok) document.getElementById('vkey').textContent = vkey.text.trim();
+  if (t.ok && t.json) showTransparency(t.json);
+  if (cp.ok && vkey.ok && t.ok && t.json) status.textContent = 'Loaded: log size ' + (t.json.log || {}).size + '.';
 });
