@@ -5,7 +5,9 @@
 //       or address;
 //   (b) the transparency page shows exactly the body of /log/checkpoint and /log/vkey;
 //   (c) an inspector signs in on /oversight, opens a finding and sees an evidence entry and
-//       its inclusion proof.
+//       its inclusion proof;
+//   (d) every page has lang, one h1, headings in order and labelled controls; and no page
+//       logs an error or a Content-Security-Policy violation.
 // Screenshots go to --screenshots. Missing chromium, node modules or trustgate fail the test.
 //
 // node portal_test.mjs --trustgate BIN --screenshots DIR [--chromium PATH] [--keep]
@@ -177,6 +179,26 @@ try {
     expect((await page.locator('#entry-leaf').textContent()).length > 40, 'no leaf hash');
     expect(await page.evaluate(() => sessionStorage.getItem('trustgate.inspector_token') !== null), 'token not in sessionStorage');
     await page.screenshot({ path: path.join(screenshots, 'oversight-entry.png'), fullPage: true });
+  });
+
+  await check('(d) every page: lang, one h1, headings in order, every control labelled', async () => {
+    for (const route of ['/', '/transparency', '/oversight']) {
+      await page.goto(base + route);
+      const problems = await page.evaluate(() => {
+        const out = [];
+        if (document.documentElement.lang !== 'en') out.push('lang is not en');
+        const levels = [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')].map(h => Number(h.tagName[1]));
+        if (levels.filter(l => l === 1).length !== 1 || levels[0] !== 1) out.push('not exactly one h1 first: ' + levels);
+        levels.forEach((l, i) => { if (i > 0 && l > levels[i - 1] + 1) out.push('heading skips from h' + levels[i - 1] + ' to h' + l); });
+        for (const c of document.querySelectorAll('input, select, textarea')) {
+          if (c.type === 'hidden') continue;
+          if (c.labels.length === 0 && !c.getAttribute('aria-label')) out.push('unlabelled control #' + c.id);
+        }
+        for (const b of document.querySelectorAll('button')) if (!b.textContent.trim()) out.push('button without a name');
+        return out;
+      });
+      expect(problems.length === 0, route + ': ' + problems.join('; '));
+    }
   });
 
   await check('pages load no outside resource and break no Content-Security-Policy', async () => {
