@@ -33,7 +33,7 @@ void AddWebRoutes(Gateway::Impl& gw);
 // GET /v1/public/transparency: what the transparency page shows besides the log checkpoint
 // — the policy packs in force and their explanation (policy::ExplainPacks), and aggregate
 // statistics (counts only, no personal data) over the audit log. Unaudited, like the log
-// checkpoint; recomputed only when the log has grown.
+// checkpoint; recomputed when the log has grown, at most every ten seconds.
 void AddTransparencyRoute(Gateway::Impl& gw);
 
 }  // namespace tg::gateway

@@ -36,9 +36,15 @@ Result<json> AccessCounts(oversight::AuditSource& source) {
               {"by_agency_kind_and_purpose", by_kind_purpose}};
 }
 
+// The body is recomputed when the log has grown, at most once per kRefreshMs: every locator
+// search grows the log, and a full pass over the audit store per page view would let anyone
+// make the gateway do unbounded work.
+constexpr records::TimeMs kRefreshMs = 10'000;
+
 struct TransparencyCache {
   std::mutex mu;
   uint64_t log_size = UINT64_MAX;  // the log size the cached body was computed at
+  records::TimeMs computed_at = 0;
   std::string body;
 };
 
@@ -49,7 +55,8 @@ void AddTransparencyRoute(Gateway::Impl& gw) {
   gw.router.Add("GET", "/v1/public/transparency", [&gw, cache](Request, Respond respond) {
     uint64_t size = gw.log->CurrentCheckpoint().size;
     std::lock_guard lock(cache->mu);
-    if (cache->log_size != size) {
+    records::TimeMs now = records::NowMs();
+    if (cache->body.empty() || (cache->log_size != size && now - cache->computed_at >= kRefreshMs)) {
       const auto& composed = gw.decider->packs();
       json packs = json::array();
       for (const auto& m : composed.packs) {
@@ -63,7 +70,6 @@ void AddTransparencyRoute(Gateway::Impl& gw) {
       auto counts = AccessCounts(source);
       if (!counts.ok()) return respond(JsonError(503, "store_unavailable", counts.status().message()));
       json stats = json::array();
-      records::TimeMs now = records::NowMs();
       for (const auto& name : PublicReports()) {
         auto t = oversight::MakeStatsReport(name, source, *gw.store, 0, now);
         if (!t.ok()) return respond(JsonError(503, "store_unavailable", t.status().message()));
@@ -76,6 +82,7 @@ void AddTransparencyRoute(Gateway::Impl& gw) {
                    {"stats", stats}};
       cache->body = body.dump(-1, ' ', false, json::error_handler_t::replace);
       cache->log_size = size;
+      cache->computed_at = now;
     }
     respond(JsonBody(cache->body));
   });
