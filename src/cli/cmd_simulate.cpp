@@ -94,7 +94,7 @@ struct SimulateFlags {
   int days = 30;
   double events_per_day = 500;
   uint64_t seed = 7;
-  int connections = 8;
+  int connections = 16;
   bool score = false;
 };
 
@@ -309,10 +309,12 @@ void Run(const SimulateFlags& f) {
   auto gang = (*store)->GangEntriesDueForReview(std::numeric_limits<records::TimeMs>::max(),
                                                 std::numeric_limits<int>::max());
   if (!gang.ok()) Fail("gang entries: " + gang.status().message());
-  std::set<std::string> gang_agencies;
-  for (const auto& g : plan->gang_entries) gang_agencies.insert(g.source_agency);
   auto truth = plan->truth;
-  for (auto& t : oversight::GangTruth(*gang, now, gang_agencies)) truth.push_back(std::move(t));
+  std::set<oversight::TruthKey> injected_keys;
+  for (const auto& t : truth) injected_keys.insert(t.key);
+  for (auto& t : oversight::GangTruth(*gang, now)) {
+    if (!injected_keys.count(t.key)) truth.push_back(std::move(t));
+  }
   store->reset();
 
   // 2. A real gateway on a loopback port, as `trustgate demo` runs it (no per-token limit:

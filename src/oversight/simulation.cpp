@@ -75,6 +75,8 @@ const std::vector<records::Agency>& AgencyDefs() {
 // The outside-agency desk the county generator creates in the jail's intake centre.
 constexpr const char* kOutsideDesk = "irc-outside-agency-desk";
 constexpr const char* kImmigrationAgency = "ice-ero-la";
+// A terminal of the jail's records unit (also the county generator's).
+constexpr const char* kRecordsTerminal = "irc-records-03";
 
 class Planner {
  public:
@@ -116,8 +118,10 @@ class Planner {
       plan_.workstations.push_back({ws, "Records office terminal (simulated)", "lasd"});
       plan_.workstation_of[members_["lasd-clerk"][i]] = ws;
     }
-    // One immigration officer works from the jail's outside-agency desk.
+    // One immigration officer works from the jail's outside-agency desk, another from an open
+    // terminal in the jail's records unit (the Bernalillo case).
     plan_.workstation_of[Who("ice-officer", 3)] = kOutsideDesk;
+    plan_.workstation_of[Who("ice-officer", 5)] = kRecordsTerminal;
   }
   std::string Who(const char* group, int n) const { return members_.at(group).at(static_cast<size_t>(n - 1)); }
 
@@ -231,9 +235,12 @@ class Planner {
         c.recipient = "la-superior-court";
       }
     }
+    const std::string vague_deputy = Who("lasd-deputy", 7);
     for (const auto& who : members_["lasd-deputy"]) {
       for (int k = Uniform(4, 8); k > 0; --k) {
-        BookingRead(WorkTime(d), who, "criminal_investigation", MaybeCase("LASD-"), InvReason());
+        bool vague = who == vague_deputy;
+        BookingRead(WorkTime(d), who, "criminal_investigation", MaybeCase("LASD-"), vague ? "investigation" : InvReason())
+            .injected = vague ? kVagueReason : "";
       }
     }
     // Two detectives work like the others, except that one never says why (the reason "inv")
@@ -266,10 +273,15 @@ class Planner {
     for (const auto& who : members_["court-clerk"]) {
       for (int k = Uniform(2, 4); k > 0; --k) BookingRead(WorkTime(d), who, "court_proceeding", MaybeCase("LASC-"), "arraignment calendar");
     }
+    const std::string no_case_officer = Who("hidta", 2);
     for (const auto& who : members_["hidta"]) {
-      for (int k = Uniform(1, 3); k > 0; --k) PlateLookup(WorkTime(d), who, Plate(), MaybeCase("HIDTA-"), "narcotics case review");
+      auto case_number = [&] { return who == no_case_officer ? std::string() : MaybeCase("HIDTA-"); };
+      const char* injected = who == no_case_officer ? kMissingCase : "";
+      for (int k = Uniform(1, 3); k > 0; --k) {
+        PlateLookup(WorkTime(d), who, Plate(), case_number(), "narcotics case review").injected = injected;
+      }
       for (int k = Uniform(1, 2); k > 0; --k) {
-        BookingRead(WorkTime(d), who, "criminal_investigation", MaybeCase("HIDTA-"), "narcotics case review");
+        BookingRead(WorkTime(d), who, "criminal_investigation", case_number(), "narcotics case review").injected = injected;
       }
     }
     for (const auto& who : members_["jric-analyst"]) {
@@ -318,6 +330,11 @@ class Planner {
       Truth(kOutsideAgencyDesk, Who("ice-officer", 3), "works from irc-outside-agency-desk, a jail terminal");
       Truth(kBarredRecipient, Who("ice-officer", 3), "reads bookings from the outside-agency desk");
     }
+    if (d % 3 == 2) {
+      BookingRead(WorkTime(d), Who("ice-officer", 5), "civil_immigration", "", "address check").injected = kOutsideAgencyDesk;
+      Truth(kOutsideAgencyDesk, Who("ice-officer", 5), "works from irc-records-03, a terminal of the jail's records unit");
+      Truth(kBarredRecipient, Who("ice-officer", 5), "reads bookings from a jail records terminal");
+    }
     // A release feed: one clerk pulling the release list all day; a deputy pulling it too.
     for (int k = 0; k < 15; ++k) {
       ReleaseList(WorkTime(d), Who("lasd-clerk", 7), "booking_operations", "release processing").injected = kReleaseFeed;
@@ -330,12 +347,20 @@ class Planner {
     }
     Truth(kReleaseFeed, Who("lasd-deputy", 3), "pulls the release list 4 times a day (peers: never)");
     // A side door: a clerk looks someone up; hours later an immigration officer asks for them.
-    {
+    for (int k = Uniform(1, 2); k > 0; --k) {
       std::string b = Booking();
       TimeMs t = WorkTime(d);
       BookingRead(t, Who("lasd-clerk", 4), "booking_operations", "", "intake processing", b).injected = kSideDoor;
       FormalRequest(t + Uniform(2, 30) * kMsPerHour, Who("ice-officer", 4), b).injected = kSideDoor;
-      Truth(kSideDoor, Who("lasd-clerk", 4), "each day looks up a booking an immigration officer asks about hours later");
+      Truth(kSideDoor, Who("lasd-clerk", 4),
+            "each day looks up one or two bookings an immigration officer asks about hours later");
+    }
+    if (d % 4 != 3) {  // a city jailer tipping off another officer, three days in four
+      std::string b = Booking();
+      TimeMs t = WorkTime(d);
+      BookingRead(t, Who("glendale-jailer", 2), "booking_operations", "", "transfer intake", b).injected = kSideDoor;
+      FormalRequest(t + Uniform(2, 30) * kMsPerHour, Who("ice-officer", 6), b).injected = kSideDoor;
+      Truth(kSideDoor, Who("glendale-jailer", 2), "most days looks up a booking an immigration officer asks about hours later");
     }
     // Pass-ons: printouts and phone calls to the immigration agency.
     if (d % 3 == 0) {
@@ -365,7 +390,9 @@ class Planner {
     }
     // Vague reasons and missing case numbers: two detectives' ordinary work (see Benign).
     Truth(kVagueReason, Who("lapd-det", 8), "gives the reason \"inv\" on every request");
+    Truth(kVagueReason, Who("lasd-deputy", 7), "gives the reason \"investigation\" on every request");
     Truth(kMissingCase, Who("lapd-det", 9), "gives no case number on any investigative lookup");
+    Truth(kMissingCase, Who("hidta", 2), "gives no case number on any investigative lookup");
     // Volume far above peers.
     for (int k = 0; k < 25; ++k) {
       PlateLookup(WorkTime(d), Who("lapd-patrol", 4), Plate(), Case("LAPD-"), "stolen vehicle check").injected = kVolumeOutlier;
@@ -384,17 +411,36 @@ class Planner {
             .injected = kPlateTracking;
       }
       Truth(kPlateTracking, Who("lapd-patrol", 6), "looks up one plate twice every other day");
+    } else {
+      if (analyst_plate_.empty()) analyst_plate_ = Plate();
+      for (int k = 0; k < 2; ++k) {
+        PlateLookup(WorkTime(d), Who("jric-analyst", 3), analyst_plate_, Case("JRIC-"), "narcotics case review")
+            .injected = kPlateTracking;
+      }
+      Truth(kPlateTracking, Who("jric-analyst", 3), "looks up one plate twice every other day");
     }
   }
 
   // --- the gang database ------------------------------------------------------------------
   void Gang() {
     TimeMs now = in_.start + in_.days * kMsPerDay;
+    Truth(kGangNoCriteria, "jric", "6 entries entered on tips, no criteria recorded");
+    Truth(kGangNoCriteria, "lapd", "4 entries from field cards with no criteria recorded");
+    Truth(kGangReviewOverdue, "la-hidta", "6 entries not reviewed in six years");
     for (int i = 0; i < 6; ++i) {
       records::GangEntry g;
       g.person_id = in_.person_ids[static_cast<size_t>(i) % in_.person_ids.size()];
       g.gang = "Simulated Set";
       g.source_agency = "jric";  // entered on a tip: no criteria recorded
+      g.entered_at = now - Uniform(30, 700) * kMsPerDay;
+      g.last_reviewed_at = g.entered_at;
+      plan_.gang_entries.push_back(g);
+    }
+    for (int i = 12; i < 16; ++i) {
+      records::GangEntry g;
+      g.person_id = in_.person_ids[static_cast<size_t>(i) % in_.person_ids.size()];
+      g.gang = "Simulated Set";
+      g.source_agency = "lapd";  // entered from a field card that recorded no criteria
       g.entered_at = now - Uniform(30, 700) * kMsPerDay;
       g.last_reviewed_at = g.entered_at;
       plan_.gang_entries.push_back(g);
@@ -414,7 +460,7 @@ class Planner {
   std::mt19937_64 rng_;
   double scale_ = 1;
   std::map<std::string, std::vector<std::string>> members_;
-  std::string tracked_plate_;
+  std::string tracked_plate_, analyst_plate_;
   SimulationPlan plan_;
 };
 
@@ -435,20 +481,18 @@ Result<SimulationPlan> PlanSimulation(const SimulationInputs& inputs) {
   return Planner(inputs).Plan();
 }
 
-std::vector<TruthEntry> GangTruth(const std::vector<records::GangEntry>& entries, TimeMs now,
-                                  const std::set<std::string>& injected_agencies) {
+std::vector<TruthEntry> GangTruth(const std::vector<records::GangEntry>& entries, TimeMs now) {
   std::map<std::string, int> overdue, no_criteria;
   for (const auto& g : entries) {
     if (g.last_reviewed_at < now - records::kGangReviewInterval) overdue[g.source_agency]++;
     if (g.criteria.empty()) no_criteria[g.source_agency]++;
   }
   std::vector<TruthEntry> out;
-  auto source = [&](const std::string& agency) { return injected_agencies.count(agency) ? "injected" : "county"; };
   for (const auto& [agency, n] : overdue) {
-    out.push_back({{kGangReviewOverdue, agency}, std::to_string(n) + " entries past the five-year review", source(agency)});
+    out.push_back({{kGangReviewOverdue, agency}, std::to_string(n) + " entries past the five-year review", "county"});
   }
   for (const auto& [agency, n] : no_criteria) {
-    out.push_back({{kGangNoCriteria, agency}, std::to_string(n) + " entries with no criteria", source(agency)});
+    out.push_back({{kGangNoCriteria, agency}, std::to_string(n) + " entries with no criteria", "county"});
   }
   return out;
 }

@@ -65,7 +65,7 @@ struct SimulationPlan {
   std::map<std::string, std::string> workstation_of;  // user id -> bound workstation (tokens)
   std::vector<records::GangEntry> gang_entries;   // entries to add (data-hygiene violations)
   std::vector<SimulatedCall> calls;               // in simulated time order
-  std::vector<TruthEntry> truth;                  // injected violations (county ones: GangTruth)
+  std::vector<TruthEntry> truth;                  // injected violations (the county's own: GangTruth)
 };
 
 // Plans `inputs.days` of traffic. Deterministic for the inputs. InvalidArgument when there are
@@ -73,11 +73,11 @@ struct SimulationPlan {
 // few bookings or persons.
 Result<SimulationPlan> PlanSimulation(const SimulationInputs& inputs);
 
-// The data-hygiene truth of a gang database judged at `now`: one entry per source agency with
-// entries past their five-year review, and one per agency with entries lacking criteria.
-// `injected_agencies` marks the agencies whose entries the simulation added.
-std::vector<TruthEntry> GangTruth(const std::vector<records::GangEntry>& entries, records::TimeMs now,
-                                  const std::set<std::string>& injected_agencies);
+// The data-hygiene truth of a whole gang database judged at `now` (source "county"): one entry
+// per source agency with entries past their five-year review, and one per agency with entries
+// lacking criteria. The county generator makes overdue entries of its own; the plan's injected
+// gang keys are in SimulationPlan::truth.
+std::vector<TruthEntry> GangTruth(const std::vector<records::GangEntry>& entries, records::TimeMs now);
 
 // Recall and precision of findings against a truth, overall and per detector.
 struct DetectorScore {
