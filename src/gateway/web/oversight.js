@@ -68,7 +68,9 @@ function showFindings(findings) {
     return;
   }
   const rows = findings.map((f, i) => {
-    const open = el('button', 'Open finding ' + (i + 1), { type: 'button', class: 'link', 'data-finding': String(i) });
+    const open = el('button', 'Open finding ' + (i + 1), {
+      type: 'button', class: 'link', 'data-finding': String(i),
+      'aria-label': 'Open finding ' + (i + 1) + ': ' + f.detector + (f.principal ? ', ' + f.principal : '')});
     open.addEventListener('click', () => openFinding(f, i));
     return [el('span', f.severity, { class: 'sev-' + f.severity }), f.detector, f.principal || '—', f.agency || '—',
             f.summary, String((f.evidence || []).length), open];
