@@ -5,6 +5,7 @@
 
 #include "gateway/api_web.h"
 #include "gateway/audit_source.h"
+#include "gateway/background_worker.h"
 #include "gateway/gateway_impl.h"
 #include "ledger/hash.h"
 #include "oversight/detectors.h"
@@ -91,24 +92,35 @@ void Gateway::Impl::AddAuditRoutes() {
 
   // The oversight detectors over this gateway's audit store: the same JSON as `trustgate
   // audit report --format json`. Optional: from=, to= (event time, [from, to)) and
-  // detector=NAME.
-  router.Add("GET", "/v1/audit/findings", Audited([this](ExchangePtr x) {
+  // detector=NAME. The detectors run on a worker thread of their own, one request at a
+  // time (they read every audit record: seconds on a busy log); a few more may wait, and
+  // past that the answer is 503 busy. The worker lives in the route, so the router — the
+  // last member of Impl, destroyed first — finishes its jobs while the stores still exist.
+  auto worker = std::make_shared<BackgroundWorker>(4);
+  router.Add("GET", "/v1/audit/findings", Audited([this, worker](ExchangePtr x) {
     if (!Authenticate(x)) return;
     x->audit.purpose = "oversight";
     if (!IsInspector(x)) return Fail(x, 403, "forbidden", "findings are for inspectors", "refused");
-    oversight::AuditQuery q;
+    auto q = std::make_shared<oversight::AuditQuery>();
     std::string why;
-    if (!TimeParam(x->request, "from", q.from_time, why) || !TimeParam(x->request, "to", q.to_time, why)) {
+    if (!TimeParam(x->request, "from", q->from_time, why) || !TimeParam(x->request, "to", q->to_time, why)) {
       return Fail(x, 400, "invalid_query", why, "invalid");
     }
-    auto detector = x->request.QueryParam("detector");
-    AuditStoreSource source(*audit_store);
-    auto findings = oversight::RunDetectors(source, *store, {}, q);
-    if (!findings.ok()) return Fail(x, 503, "store_unavailable", findings.status().message(), "error");
-    if (detector) {
-      std::erase_if(*findings, [&](const oversight::Finding& f) { return f.detector != *detector; });
-    }
-    Finish(x, 200, "released", oversight::FindingsJson(*findings));
+    bool queued = worker->Submit([this, x, q] {
+      try {
+        auto detector = x->request.QueryParam("detector");
+        AuditStoreSource source(*audit_store);
+        auto findings = oversight::RunDetectors(source, *store, {}, *q);
+        if (!findings.ok()) return Fail(x, 503, "store_unavailable", findings.status().message(), "error");
+        if (detector) {
+          std::erase_if(*findings, [&](const oversight::Finding& f) { return f.detector != *detector; });
+        }
+        Finish(x, 200, "released", oversight::FindingsJson(*findings));
+      } catch (const std::exception& e) {
+        Fail(x, 500, "internal", std::string("internal error: ") + e.what(), "error");
+      }
+    });
+    if (!queued) Fail(x, 503, "busy", "the detectors are already running for other inspectors; try again shortly", "error");
   }));
 }
 
