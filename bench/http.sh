@@ -27,7 +27,7 @@ cleanup() {
 trap cleanup EXIT
 
 # The gateway on a small county, on a free port.
-"$tg" demo --data "$work/county" --listen 127.0.0.1:0 --persons 2000 --alpr-reads 2000 --token-rps 0 \
+"$tg" demo --data "$work/county" --listen 127.0.0.1:0 --persons 2000 --alpr-reads 2000 --token-rps 0 --address-rps 0 \
   --policies "$here/policies" >"$work/demo.out" 2>"$work/demo.err" &
 gw_pid=$!
 for _ in $(seq 1 300); do grep -q "portal" "$work/demo.out" 2>/dev/null && break; sleep 0.2; done

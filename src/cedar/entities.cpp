@@ -13,8 +13,12 @@ Status Entities::Add(Entity e) {
   auto [it, inserted] = by_uid_.try_emplace(uid, nullptr);
   if (!inserted) return Status::InvalidArgument("duplicate entity " + uid.ToString());
   it->second = std::make_unique<Entity>(std::move(e));
-  if (dense_.size() <= uid.index()) dense_.resize(uid.index() + 1, nullptr);
-  dense_[uid.index()] = it->second.get();
+  if (uid.index() < 1024 + 16 * by_uid_.size()) {
+    if (dense_.size() <= uid.index()) dense_.resize(uid.index() + 1, nullptr);
+    dense_[uid.index()] = it->second.get();
+  } else {
+    sparse_ = true;
+  }
   return Status::OK();
 }
 
@@ -44,7 +48,10 @@ void Entities::Finalize() {
       if (p == e.uid) continue;
       e.ancestors.insert(p);
       auto it = by_uid_.find(p);
-      if (it == by_uid_.end()) continue;
+      if (it == by_uid_.end()) {
+        if (const Entity* b = base_ ? base_->Find(p) : nullptr) e.ancestors.insert(b->ancestors.begin(), b->ancestors.end());
+        continue;
+      }
       Entity& pe = *it->second;
       visit(pe);
       e.ancestors.insert(pe.ancestors.begin(), pe.ancestors.end());
@@ -90,7 +97,12 @@ const Value* Entity::FindAttr(uint32_t symbol, std::string_view name) const {
 
 const Entity* Entities::Find(EntityUid uid) const {
   uint32_t i = uid.index();
-  return i < dense_.size() ? dense_[i] : nullptr;
+  if (i < dense_.size() && dense_[i] != nullptr) return dense_[i];
+  if (sparse_) {
+    auto it = by_uid_.find(uid);
+    if (it != by_uid_.end()) return it->second.get();
+  }
+  return base_ ? base_->Find(uid) : nullptr;
 }
 
 bool Entities::IsDescendantOrSelf(EntityUid uid, EntityUid ancestor) const {
@@ -103,6 +115,10 @@ std::vector<const Entity*> Entities::All() const {
   std::vector<const Entity*> out;
   out.reserve(by_uid_.size());
   for (const auto& [uid, e] : by_uid_) out.push_back(e.get());
+  if (base_) {
+    for (const Entity* b : base_->All())
+      if (!by_uid_.count(b->uid)) out.push_back(b);
+  }
   return out;
 }
 

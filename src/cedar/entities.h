@@ -40,18 +40,30 @@ class Entities {
   // Computes every entity's transitive ancestors. Must be called after the last Add and
   // before lookups through IsDescendant; cheap to call again (recomputes).
   void Finalize();
+  // Layers this store on `base` (finalized, never changed again, and outliving this store):
+  // lookups that miss here fall through to it, and parents found only there contribute their
+  // ancestors. Entities here shadow base entities with the same uid. Lets a request's few
+  // entities share a large constant set (a schema's actions) without copying it. Call
+  // before Finalize.
+  void SetBase(const Entities* base) { base_ = base; }
 
   // The entity, or nullptr when the store does not have it.
   const Entity* Find(EntityUid uid) const;
   // uid == ancestor, or ancestor is a transitive parent of uid (missing entity: only ==).
   bool IsDescendantOrSelf(EntityUid uid, EntityUid ancestor) const;
+  // Entities in this layer (not counting the base).
   size_t size() const { return by_uid_.size(); }
-  // All entities, in no particular order.
+  // All entities, the base's included (unless shadowed), in no particular order.
   std::vector<const Entity*> All() const;
 
  private:
   std::unordered_map<EntityUid, std::unique_ptr<Entity>, EntityUidHash> by_uid_;
-  std::vector<const Entity*> dense_;  // by EntityUid::index(), for O(1) lookups
+  // By EntityUid::index(), for O(1) lookups, while indexes stay near the store's size (uid
+  // indexes are process-wide, so a small store of recently interned uids would otherwise
+  // allocate a table as large as every uid ever seen); other entities are only in by_uid_.
+  std::vector<const Entity*> dense_;
+  bool sparse_ = false;  // some entity is not in dense_
+  const Entities* base_ = nullptr;
 };
 
 // Parses an entity uid from JSON: {"type":..,"id":..}, or {"__entity":{"type","id"}}.

@@ -146,7 +146,7 @@ json ActionEntitiesJson(const Schema& schema) {
   return out;
 }
 
-Result<json> ConformEntitiesJson(const Schema& schema, const json& entities) {
+Result<json> ConformEntitiesJson(const Schema& schema, const json& entities, bool with_actions) {
   if (!entities.is_array()) return Status::InvalidArgument("entities JSON must be an array");
   json out = json::array();
   for (size_t i = 0; i < entities.size(); ++i) {
@@ -202,7 +202,9 @@ Result<json> ConformEntitiesJson(const Schema& schema, const json& entities) {
     }
     out.push_back(std::move(entity));
   }
-  for (auto& a : ActionEntitiesJson(schema)) out.push_back(std::move(a));
+  if (with_actions) {
+    for (auto& a : ActionEntitiesJson(schema)) out.push_back(std::move(a));
+  }
   return out;
 }
 
@@ -211,6 +213,20 @@ Result<Entities> ParseEntitiesWithSchema(const Schema& schema, const json& entit
   if (!conformed.ok()) return conformed.status();
   return ParseEntitiesJson(*conformed);
 }
+
+Result<Entities> ParseEntitiesWithSchema(const Schema& schema, const json& entities, const Entities& actions) {
+  auto conformed = ConformEntitiesJson(schema, entities, /*with_actions=*/false);
+  if (!conformed.ok()) return conformed.status();
+  if (!conformed->is_array()) return Status::Internal("conformed entities are not an array");
+  // ParseEntitiesJson finalizes before a base can be set: finalize again over the layer.
+  auto store = ParseEntitiesJson(*conformed);
+  if (!store.ok()) return store.status();
+  store->SetBase(&actions);
+  store->Finalize();
+  return store;
+}
+
+Result<Entities> ActionEntities(const Schema& schema) { return ParseEntitiesJson(ActionEntitiesJson(schema)); }
 
 Result<Value> ParseContextWithSchema(const Schema& schema, EntityUid action, const json& context) {
   const ActionDecl* a = schema.FindAction(ActionUid{std::string(action.type()), std::string(action.id())});
@@ -264,6 +280,12 @@ bool HasType(const Schema& schema, const Value& v, const SchemaType& t) {
 }
 
 }  // namespace
+
+bool ContextConforms(const Schema& schema, EntityUid action, const Value& context) {
+  const ActionDecl* a = schema.FindAction(ActionUid{std::string(action.type()), std::string(action.id())});
+  if (!a) return context.kind() == ValueKind::kRecord;
+  return HasType(schema, context, *a->context);
+}
 
 Status ValidateRequest(const Schema& schema, const Request& request) {
   ActionUid au{std::string(request.action.type()), std::string(request.action.id())};

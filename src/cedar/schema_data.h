@@ -25,10 +25,26 @@ Result<nlohmann::json> ConformValueJson(const Schema& schema, const SchemaType& 
 // (declared type, attributes, parent types, tags, enum ids) and replacing any action entities
 // by the schema's action entities with their group hierarchy. The result is plain escaped
 // entities JSON that ParseEntitiesJson reads without a schema.
-Result<nlohmann::json> ConformEntitiesJson(const Schema& schema, const nlohmann::json& entities);
+// With `with_actions` false the schema's action entities are left out (action entities in
+// the input are still checked and dropped), for a store layered on ActionEntities().
+Result<nlohmann::json> ConformEntitiesJson(const Schema& schema, const nlohmann::json& entities,
+                                           bool with_actions = true);
 
 // ConformEntitiesJson followed by ParseEntitiesJson: the entity store the reference builds.
 Result<Entities> ParseEntitiesWithSchema(const Schema& schema, const nlohmann::json& entities);
+
+// The same store built as a layer over `actions` (which must be ActionEntities(schema),
+// outliving the result): the per-request path, which does not rebuild the action hierarchy.
+Result<Entities> ParseEntitiesWithSchema(const Schema& schema, const nlohmann::json& entities,
+                                         const Entities& actions);
+
+// The schema's action entities as a finalized store, to layer request entities on.
+Result<Entities> ActionEntities(const Schema& schema);
+
+// Whether an already parsed context has `action`'s declared context type (an undeclared
+// action accepts any record). Lets a context parsed for one action be reused for another
+// whose context type it also satisfies.
+bool ContextConforms(const Schema& schema, EntityUid action, const Value& context);
 
 // The schema's action entities (uid and parent groups), as escaped entities JSON.
 nlohmann::json ActionEntitiesJson(const Schema& schema);

@@ -67,6 +67,7 @@ void AddServeCommands(CLI::App& app) {
   auto reads = std::make_shared<int64_t>(200000);
   auto policies = std::make_shared<std::string>();
   auto token_rps = std::make_shared<double>(gateway::RateLimits{}.per_token_per_second);
+  auto address_rps = std::make_shared<double>(gateway::RateLimits{}.per_address_per_second);
   demo->add_option("--data", *data, "data directory (county.db, demo-tokens.json, log/, audit.db)");
   demo->add_option("--listen", *listen, "address to listen on, host:port (port 0: any free port)");
   demo->add_option("--packs", *packs,
@@ -77,6 +78,9 @@ void AddServeCommands(CLI::App& app) {
   demo->add_option("--alpr-reads", *reads, "plate reads in a newly generated county");
   demo->add_option("--token-rps", *token_rps,
                    "requests per second allowed per bearer token (burst: twice that; 0: no limit)");
+  demo->add_option("--address-rps", *address_rps,
+                   "requests per second allowed per client address, checked before routing "
+                   "(burst: twice that; 0: no limit)");
   demo->callback([=] {
     const std::string dir = *data;
     if (!records::CountyExists(dir)) {
@@ -92,6 +96,8 @@ void AddServeCommands(CLI::App& app) {
     c.server.listen = *listen;
     c.server.rate_limits.per_token_per_second = *token_rps;
     c.server.rate_limits.per_token_burst = 2 * *token_rps;
+    c.server.rate_limits.per_address_per_second = *address_rps;
+    c.server.rate_limits.per_address_burst = 2 * *address_rps;
     c.store_path = records::CountyDbPath(dir);
     c.audit_store_path = (fs::path(dir) / "audit.db").string();
     c.log_dir = (fs::path(dir) / "log").string();

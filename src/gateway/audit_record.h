@@ -50,6 +50,9 @@ struct AuditRecord {
 
   // The canonical JSON text (see file comment).
   std::string Canonical() const;
+  // The same text through nlohmann::json, the definition Canonical must match byte for byte
+  // (used for text that is not valid UTF-8, which it replaces with U+FFFD, and by tests).
+  std::string CanonicalReference() const;
 };
 
 // UTC time with hundredths of a second, as audit records carry it.

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -17,6 +18,8 @@ struct AuditStore::Impl {
   std::deque<std::pair<AuditRow, std::function<void(Status)>>> queue;
   bool stopping = false;
   std::thread writer;
+  mutable std::mutex stats_mu;
+  AuditStore::Stats stats;
 
   Status Exec(const char* sql) {
     char* err = nullptr;
@@ -63,7 +66,14 @@ struct AuditStore::Impl {
         if (queue.empty()) return;
         batch.swap(queue);
       }
+      auto t0 = std::chrono::steady_clock::now();
       Status s = CommitBatch(batch);
+      {
+        std::lock_guard lock(stats_mu);
+        stats.batches += 1;
+        stats.rows += batch.size();
+        stats.commit_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      }
       for (auto& [row, cb] : batch) cb(s);
     }
   }
@@ -110,6 +120,11 @@ void AuditStore::Write(AuditRow row, std::function<void(Status)> done) {
     impl_->queue.emplace_back(std::move(row), std::move(done));
   }
   impl_->cv.notify_one();
+}
+
+AuditStore::Stats AuditStore::GetStats() const {
+  std::lock_guard lock(impl_->stats_mu);
+  return impl_->stats;
 }
 
 Result<AuditRow> AuditStore::Read(uint64_t index) const {

@@ -33,6 +33,14 @@ class AuditStore {
   // The row for a log index (NotFound when absent).
   Result<AuditRow> Read(uint64_t index) const;
 
+  // The writer's work since Open (for /metrics).
+  struct Stats {
+    uint64_t batches = 0;
+    uint64_t rows = 0;
+    double commit_seconds = 0;  // inside BEGIN ... COMMIT, the WAL fsync included
+  };
+  Stats GetStats() const;
+
   struct Impl;
 
  private:

@@ -299,6 +299,10 @@ void Gateway::Impl::Finish(const ExchangePtr& x, int status, const std::string& 
                            const std::string& content_type) {
   x->audit.status = status;
   x->audit.outcome = outcome;
+  {
+    std::lock_guard lock(outcome_mu);
+    ++outcome_counts[outcome];
+  }
   std::string record = x->audit.Canonical();
   auto commitment = ledger::Commit(record);
   if (!commitment.ok()) {
@@ -338,6 +342,7 @@ void Gateway::Impl::AddRoutes() {
   AddPersonAndPlateRoutes();
   AddRequestRoutes();
   AddAuditRoutes();
+  AddMetricsRoutes();
 }
 
 }  // namespace tg::gateway

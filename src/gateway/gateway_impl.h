@@ -2,6 +2,9 @@
 // share. Not a public header.
 #pragma once
 
+#include <map>
+#include <mutex>
+
 #include <nlohmann/json.hpp>
 
 #include "gateway/audit_record.h"
@@ -71,6 +74,11 @@ class Gateway::Impl {
   // The agency that holds the bookings (store metadata "jail_agency", default "lasd").
   std::string JailAgency() const;
   void AddPersonAndPlateRoutes();
+  // GET /metrics: aggregate counters (Prometheus text format), no personal data.
+  void AddMetricsRoutes();
+  // Answers by outcome ("released", "refused", ...), counted as responses are committed.
+  std::mutex outcome_mu;
+  std::map<std::string, uint64_t> outcome_counts;
 
   // Redactions JSON entry for a denied decision.
   nlohmann::json Redaction(const std::string& record_id, const std::string& category,

@@ -40,7 +40,9 @@ Result<std::unique_ptr<Decider>> Decider::Load(const std::string& root,
   std::unique_ptr<Decider> d(new Decider());
   d->packs_ = std::move(composed.value());
   d->authorizer_ = std::make_unique<cedar::Authorizer>(d->packs_.policies);
-  d->action_entities_ = cedar::ActionEntitiesJson(*d->packs_.schema);
+  auto actions = cedar::ActionEntities(*d->packs_.schema);
+  if (!actions.ok()) return Status::Internal("schema action entities: " + actions.status().message());
+  d->action_entities_ = std::make_unique<cedar::Entities>(std::move(actions.value()));
   if (!offense_codes_csv.empty()) {
     auto table = OffenseCodeTable::Load(offense_codes_csv);
     if (!table.ok()) return table.status();
@@ -59,7 +61,7 @@ Result<std::vector<std::vector<ActionDecision>>> Decider::Decide(
     const RequestFacts& f, const std::vector<Subject>& subjects,
     const std::vector<std::string>& actions, records::TimeMs now) const {
   // Request-independent part: principal, agencies, workstation, context.
-  json entities = action_entities_;
+  json entities = json::array();
   std::set<std::string> agencies_added;
   auto add_agency = [&](const records::Agency& a) {
     if (agencies_added.insert(a.id).second) {
@@ -143,15 +145,20 @@ Result<std::vector<std::vector<ActionDecision>>> Decider::Decide(
     entities.push_back({{"uid", Uid(s.type, s.id)}, {"attrs", attrs}, {"parents", json::array()}});
   }
 
-  auto store = cedar::ParseEntitiesWithSchema(*packs_.schema, entities);
+  auto store = cedar::ParseEntitiesWithSchema(*packs_.schema, entities, *action_entities_);
   if (!store.ok()) return Status::Internal("entities: " + store.status().message());
   std::vector<cedar::Value> contexts;
   std::vector<cedar::EntityUid> action_uids;
   for (const auto& a : actions) {
     auto uid = cedar::EntityUid::Make("Action", a);
+    action_uids.push_back(uid);
+    // Actions mostly share one context type: reuse the last parse when it conforms.
+    if (!contexts.empty() && cedar::ContextConforms(*packs_.schema, uid, contexts.back())) {
+      contexts.push_back(contexts.back());
+      continue;
+    }
     auto ctx = cedar::ParseContextWithSchema(*packs_.schema, uid, context);
     if (!ctx.ok()) return Status::Internal("context for " + a + ": " + ctx.status().message());
-    action_uids.push_back(uid);
     contexts.push_back(std::move(ctx.value()));
   }
 

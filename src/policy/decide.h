@@ -16,6 +16,7 @@
 
 #include "base/status.h"
 #include "cedar/authorizer.h"
+#include "cedar/entities.h"
 #include "policy/offense_codes.h"
 #include "policy/pack.h"
 #include "records/model.h"
@@ -101,7 +102,8 @@ class Decider {
   Decider() = default;
   ComposedPacks packs_;
   std::unique_ptr<cedar::Authorizer> authorizer_;
-  nlohmann::json action_entities_;
+  // The schema's action hierarchy, built once; each request's entities are layered on it.
+  std::unique_ptr<cedar::Entities> action_entities_;
   std::optional<OffenseCodeTable> offense_codes_;
 };
 

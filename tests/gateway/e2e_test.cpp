@@ -305,3 +305,31 @@ TEST_F(GatewayE2E, TokensCreatedOrRevokedWhileServingTakeEffectAtOnce) {
 
 }  // namespace
 }  // namespace tg::gateway
+
+namespace tg::gateway {
+namespace {
+
+// /metrics counts what was answered and committed, and names no principal or record.
+TEST_F(GatewayE2E, MetricsCountCommittedAnswersWithoutPersonalData) {
+  auto metric = [&](const std::string& text, const std::string& name) -> double {
+    size_t at = text.find("\n" + name + " ");
+    if (at == std::string::npos) return -1;
+    return std::stod(text.substr(at + name.size() + 2));
+  };
+  auto before = client_->Send("GET", "/metrics", {});
+  ASSERT_EQ(before.status, 200);
+  std::string id = UpcomingBooking();
+  auto r = As("lasd-records-clerk", "/v1/bookings/" + id, {{"TrustGate-Purpose", "booking_operations"}});
+  ASSERT_EQ(r.status, 200);
+  auto after = client_->Send("GET", "/metrics", {});
+  ASSERT_EQ(after.status, 200);
+  EXPECT_GE(metric(after.body, "trustgate_log_entries_total"), metric(before.body, "trustgate_log_entries_total") + 2);
+  EXPECT_GE(metric(after.body, "trustgate_audit_store_rows_total"), metric(before.body, "trustgate_audit_store_rows_total") + 2);
+  EXPECT_GE(metric(after.body, "trustgate_log_commits_total"), 1);
+  EXPECT_NE(after.body.find("trustgate_responses_total{outcome=\"released\"}"), std::string::npos) << after.body;
+  EXPECT_EQ(after.body.find(id), std::string::npos);
+  EXPECT_EQ(after.body.find("lasd-records-clerk"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tg::gateway

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 
 namespace {
@@ -23,7 +25,8 @@ std::string Slurp(const std::string& path) {
 class AuditCliTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new std::string(::testing::TempDir() + "/oversight-cli");
+    // Per process: CTest runs each test of this suite as its own process, in parallel.
+    dir_ = new std::string(::testing::TempDir() + "/oversight-cli-" + std::to_string(::getpid()));
     fs::remove_all(*dir_);
     std::string cmd = std::string(TG_TRUSTGATE_BIN) + " generate --data " + *dir_ +
                       "/county --persons 300 --alpr-reads 500 --seed 3 > /dev/null 2>&1";

@@ -1,0 +1,53 @@
+// GET /metrics: what an operator watches — answers by outcome, the ledger's group commits
+// and the audit store's batches — in the Prometheus text format. Aggregates only: no
+// principal, record or token appears, so it is served without a token like the log itself.
+#include <sstream>
+
+#include "gateway/gateway_impl.h"
+
+namespace tg::gateway {
+
+void Gateway::Impl::AddMetricsRoutes() {
+  router.Add("GET", "/metrics", [this](Request, Respond respond) {
+    std::ostringstream m;
+    m.precision(9);
+    m << "# HELP trustgate_responses_total Audited responses by outcome.\n"
+      << "# TYPE trustgate_responses_total counter\n";
+    {
+      std::lock_guard lock(outcome_mu);
+      for (const auto& [outcome, n] : outcome_counts)
+        m << "trustgate_responses_total{outcome=\"" << outcome << "\"} " << n << "\n";
+    }
+    ledger::LogStats ls = log->Stats();
+    m << "# HELP trustgate_log_size Entries in the log (the signed checkpoint's size).\n"
+      << "# TYPE trustgate_log_size gauge\n"
+      << "trustgate_log_size " << log->CurrentCheckpoint().size << "\n"
+      << "# HELP trustgate_log_commits_total Group commits (each one signed checkpoint).\n"
+      << "# TYPE trustgate_log_commits_total counter\n"
+      << "trustgate_log_commits_total " << ls.batches << "\n"
+      << "# TYPE trustgate_log_entries_total counter\n"
+      << "trustgate_log_entries_total " << ls.entries << "\n"
+      << "# TYPE trustgate_log_files_written_total counter\n"
+      << "trustgate_log_files_written_total " << ls.files_written << "\n"
+      << "# HELP trustgate_log_commit_seconds_total Time the committer spent per phase.\n"
+      << "# TYPE trustgate_log_commit_seconds_total counter\n"
+      << "trustgate_log_commit_seconds_total{phase=\"tree\"} " << ls.tree_seconds << "\n"
+      << "trustgate_log_commit_seconds_total{phase=\"write\"} " << ls.write_seconds << "\n"
+      << "trustgate_log_commit_seconds_total{phase=\"sync\"} " << ls.sync_seconds << "\n"
+      << "trustgate_log_commit_seconds_total{phase=\"checkpoint\"} " << ls.checkpoint_seconds << "\n";
+    AuditStore::Stats as = audit_store->GetStats();
+    m << "# HELP trustgate_audit_store_commits_total Audit store transactions (each fsyncs the WAL).\n"
+      << "# TYPE trustgate_audit_store_commits_total counter\n"
+      << "trustgate_audit_store_commits_total " << as.batches << "\n"
+      << "# TYPE trustgate_audit_store_rows_total counter\n"
+      << "trustgate_audit_store_rows_total " << as.rows << "\n"
+      << "# TYPE trustgate_audit_store_commit_seconds_total counter\n"
+      << "trustgate_audit_store_commit_seconds_total " << as.commit_seconds << "\n";
+    Response r;
+    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    r.body = m.str();
+    respond(std::move(r));
+  });
+}
+
+}  // namespace tg::gateway
