@@ -438,12 +438,14 @@ void AddSimulateCommand(CLI::App& app) {
       "Examples:\n"
       "  trustgate generate --data var/sim --persons 3000 --alpr-reads 20000\n"
       "  trustgate simulate --data var/sim --days 30 --score\n"
-      "  trustgate audit report --data var/sim --format html --events-per-day 560 --out report.html");
+      "  trustgate audit report --data var/sim --format html --events-per-day 493 --out report.html\n\n"
+      "Without --events-per-day the detectors would see a month squeezed into seconds: every side-door\n"
+      "window would hold the whole run and every plate lookup would fall on one day.");
   auto f = std::make_shared<SimulateFlags>();
   cmd->add_option("--data", f->data, "Data directory with a freshly generated county")->required();
   cmd->add_option("--days", f->days, "Simulated working days (at least 7)")->capture_default_str();
   cmd->add_option("--events-per-day", f->events_per_day,
-                  "Target pace: staff numbers scale with it (about 500 at the default size)")
+                  "Target pace, at least 500: the simulated staff (85 at 500) grow in proportion")
       ->capture_default_str();
   cmd->add_option("--seed", f->seed, "Random seed: the same seed and county give the same calls")->capture_default_str();
   cmd->add_option("--connections", f->connections, "Concurrent HTTP connections")->capture_default_str();

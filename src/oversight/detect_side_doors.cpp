@@ -74,11 +74,14 @@ void DetectSideDoors(const Context& ctx, std::vector<Finding>& out) {
     double others_subjects = total_subjects - n;
     double rate = others_subjects > 0 ? (total_hits - x) / others_subjects : 0;
     double expected = n * rate;
-    double z = (x - expected) / std::sqrt(std::max(expected, 1.0));
-    if (x < ctx.options.side_door_min_subjects || z < ctx.options.outlier_z ||
-        x < ctx.options.min_ratio * std::max(expected, 1.0)) {
-      continue;
-    }
+    // x counts hits among n subjects: binomial, variance n r (1 - r) (floored at 1, so a
+    // handful of subjects never looks extreme).
+    double z = (x - expected) / std::sqrt(std::max(expected * (1 - rate), 1.0));
+    // A share can reach at most 1, so when the rate is high (short runs: the window is a large
+    // part of the run, and coincidences are common) min_ratio times the rate is out of reach;
+    // the bar is then halfway from the rate to every subject.
+    double bar = std::min(ctx.options.min_ratio * std::max(expected, 1.0), n * (1 + rate) / 2);
+    if (x < ctx.options.side_door_min_subjects || z < ctx.options.outlier_z || x < bar) continue;
     // The principal's own first access names the agency and workstation.
     size_t mine = h.pos.front();
     Finding f;

@@ -346,12 +346,13 @@ class Planner {
       c.injected = kReleaseFeed;
     }
     Truth(kReleaseFeed, Who("lasd-deputy", 3), "pulls the release list 4 times a day (peers: never)");
-    // A side door: a clerk looks someone up; hours later an immigration officer asks for them.
+    // A side door: a clerk looks someone up; hours later an immigration officer (any of them:
+    // the tip goes to the office) files a formal request naming them.
     for (int k = Uniform(1, 2); k > 0; --k) {
       std::string b = Booking();
       TimeMs t = WorkTime(d);
       BookingRead(t, Who("lasd-clerk", 4), "booking_operations", "", "intake processing", b).injected = kSideDoor;
-      FormalRequest(t + Uniform(2, 30) * kMsPerHour, Who("ice-officer", 4), b).injected = kSideDoor;
+      FormalRequest(t + Uniform(2, 30) * kMsPerHour, Pick(members_["ice-officer"]), b).injected = kSideDoor;
       Truth(kSideDoor, Who("lasd-clerk", 4),
             "each day looks up one or two bookings an immigration officer asks about hours later");
     }
@@ -359,7 +360,7 @@ class Planner {
       std::string b = Booking();
       TimeMs t = WorkTime(d);
       BookingRead(t, Who("glendale-jailer", 2), "booking_operations", "", "transfer intake", b).injected = kSideDoor;
-      FormalRequest(t + Uniform(2, 30) * kMsPerHour, Who("ice-officer", 6), b).injected = kSideDoor;
+      FormalRequest(t + Uniform(2, 30) * kMsPerHour, Pick(members_["ice-officer"]), b).injected = kSideDoor;
       Truth(kSideDoor, Who("glendale-jailer", 2), "most days looks up a booking an immigration officer asks about hours later");
     }
     // Pass-ons: printouts and phone calls to the immigration agency.
@@ -413,11 +414,11 @@ class Planner {
       Truth(kPlateTracking, Who("lapd-patrol", 6), "looks up one plate twice every other day");
     } else {
       if (analyst_plate_.empty()) analyst_plate_ = Plate();
-      for (int k = 0; k < 2; ++k) {
+      for (int k = 0; k < 3; ++k) {
         PlateLookup(WorkTime(d), Who("jric-analyst", 3), analyst_plate_, Case("JRIC-"), "narcotics case review")
             .injected = kPlateTracking;
       }
-      Truth(kPlateTracking, Who("jric-analyst", 3), "looks up one plate twice every other day");
+      Truth(kPlateTracking, Who("jric-analyst", 3), "looks up one plate three times every other day");
     }
   }
 
