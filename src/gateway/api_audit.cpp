@@ -5,7 +5,6 @@
 
 #include "gateway/api_web.h"
 #include "gateway/audit_source.h"
-#include "gateway/background_worker.h"
 #include "gateway/gateway_impl.h"
 #include "ledger/hash.h"
 #include "oversight/detectors.h"
@@ -92,12 +91,11 @@ void Gateway::Impl::AddAuditRoutes() {
 
   // The oversight detectors over this gateway's audit store: the same JSON as `trustgate
   // audit report --format json`. Optional: from=, to= (event time, [from, to)) and
-  // detector=NAME. The detectors run on a worker thread of their own, one request at a
-  // time (they read every audit record: seconds on a busy log); a few more may wait, and
-  // past that the answer is 503 busy. The worker lives in the route, so the router — the
-  // last member of Impl, destroyed first — finishes its jobs while the stores still exist.
-  auto worker = std::make_shared<BackgroundWorker>(4);
-  router.Add("GET", "/v1/audit/findings", Audited([this, worker](ExchangePtr x) {
+  // detector=NAME. The detectors run on the background worker, one request at a time (they
+  // read every audit record: seconds on a busy log); a few more may wait, and past that the
+  // answer is 503 busy.
+  if (!background) background = std::make_unique<BackgroundWorker>(4);
+  router.Add("GET", "/v1/audit/findings", Audited([this](ExchangePtr x) {
     if (!Authenticate(x)) return;
     x->audit.purpose = "oversight";
     if (!IsInspector(x)) return Fail(x, 403, "forbidden", "findings are for inspectors", "refused");
@@ -106,7 +104,7 @@ void Gateway::Impl::AddAuditRoutes() {
     if (!TimeParam(x->request, "from", q->from_time, why) || !TimeParam(x->request, "to", q->to_time, why)) {
       return Fail(x, 400, "invalid_query", why, "invalid");
     }
-    bool queued = worker->Submit([this, x, q] {
+    bool queued = background->Submit([this, x, q] {
       try {
         auto detector = x->request.QueryParam("detector");
         AuditStoreSource source(*audit_store);

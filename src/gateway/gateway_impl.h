@@ -9,6 +9,7 @@
 
 #include "gateway/audit_record.h"
 #include "gateway/audit_store.h"
+#include "gateway/background_worker.h"
 #include "gateway/gateway.h"
 #include "gateway/rate_limit.h"
 #include "gateway/router.h"
@@ -83,6 +84,11 @@ class Gateway::Impl {
   // Redactions JSON entry for a denied decision.
   nlohmann::json Redaction(const std::string& record_id, const std::string& category,
                            const policy::ActionDecision& d, const ExchangePtr& x) const;
+
+  // Runs slow handlers (the findings route's detectors) off the server's threads. Keep it
+  // the LAST member: destroyed first, it finishes its running job (which calls Finish)
+  // while every other member still exists.
+  std::unique_ptr<BackgroundWorker> background;
 };
 
 // The API fields of each data category (design.md's table).
