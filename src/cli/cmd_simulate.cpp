@@ -211,7 +211,7 @@ DriveResult Drive(unsigned short port, const std::vector<SimulatedCall>& calls,
       try {
         auto [status, body] = client.Send(c, token);
         local[status]++;
-        if ((status == 400 || status >= 500) && r.first_unexpected.empty()) {
+        if (status == 400 || status >= 500) {
           std::lock_guard lock(mu);
           if (r.first_unexpected.empty()) r.first_unexpected = c.method + " " + c.target + " -> " + std::to_string(status) + " " + body;
         }
@@ -225,7 +225,7 @@ DriveResult Drive(unsigned short port, const std::vector<SimulatedCall>& calls,
       int seen = reported_day.load();
       if (week > seen && reported_day.compare_exchange_strong(seen, week)) {
         double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        std::fprintf(stderr, "  %6.1fs  day %d of %d, %zu calls sent\n", secs, c.day + 1, days, i);
+        std::fprintf(stderr, "  %6.1fs  day %d of %d, %zu calls sent\n", secs, std::min(c.day + 1, days), days, i);
       }
     }
     std::lock_guard lock(mu);
