@@ -41,7 +41,7 @@ void ServeUntilSignal(const gateway::GatewayConfig& config, const std::function<
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   auto gw = gateway::Gateway::Open(config);
   if (!gw.ok()) Fail(gw.status().message());
-  auto server = gateway::Server::Start(config.server, (*gw)->handler());
+  auto server = gateway::Server::Start(config.server, (*gw)->handler(), (*gw)->rejection_sink());
   if (!server.ok()) Fail(server.status().message());
   banner(**server);
   int sig = 0;

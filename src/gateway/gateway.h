@@ -21,6 +21,9 @@ class Gateway {
 
   // The request handler for Server::Start. The Gateway must outlive the server.
   Handler handler();
+  // The rejection sink for Server::Start: audits what the server refuses before routing
+  // (oversized, malformed, rate-limited requests), like every routed request.
+  RejectionSink rejection_sink();
 
   // The log's verifier key (what GET /log/vkey serves).
   std::string verifier_key() const;

@@ -81,6 +81,13 @@ class Gateway::Impl {
   std::mutex outcome_mu;
   std::map<std::string, uint64_t> outcome_counts;
 
+  // Audits a request the server refused before routing (see Server::Start's on_reject).
+  // Per-address 429s are audited once per address and second, so a flood cannot turn
+  // into a flood of log entries; every other rejection is audited.
+  void AuditRejection(const Rejection& r);
+  std::mutex rejection_mu;
+  std::map<std::string, records::TimeMs> rate_limit_audited;  // address -> last audited 429
+
   // Redactions JSON entry for a denied decision.
   nlohmann::json Redaction(const std::string& record_id, const std::string& category,
                            const policy::ActionDecision& d, const ExchangePtr& x) const;

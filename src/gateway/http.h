@@ -47,6 +47,21 @@ using Respond = std::function<void(Response)>;
 // Handles one request. Must not throw; a handler that throws is answered with a 500.
 using Handler = std::function<void(Request, Respond)>;
 
+// A request the server answered by itself, before any handler saw it: a header block or
+// body over the limits (431, 413), malformed HTTP (400), the per-address rate limit (429),
+// or a handler that threw (500). Method and target are empty when the request line was not
+// read.
+struct Rejection {
+  std::string client_address;
+  std::string method;
+  std::string target;
+  int status = 0;
+  std::string code;     // "header_too_large", "body_too_large", "bad_request", "rate_limited", "internal"
+  std::string message;
+};
+// Told of every Rejection (from a server thread; must not block).
+using RejectionSink = std::function<void(const Rejection&)>;
+
 // `{"error":{"code":CODE,"message":MESSAGE}}` with the given HTTP status.
 Response JsonError(int status, std::string_view code, std::string_view message);
 // A JSON body (already serialised) with status 200 unless given.

@@ -35,9 +35,10 @@ class SessionBase {
 
 class Server::Impl {
  public:
-  Impl(const ServerConfig& config, Handler handler)
+  Impl(const ServerConfig& config, Handler handler, RejectionSink on_reject)
       : config_(config),
         handler_(std::move(handler)),
+        on_reject_(std::move(on_reject)),
         threads_(config.threads > 0 ? config.threads
                                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))),
         ssl_ctx_(ssl::context::tls_server),
@@ -52,6 +53,9 @@ class Server::Impl {
 
   const ServerConfig& config() const { return config_; }
   const Handler& handler() const { return handler_; }
+  void Reject(const Rejection& r) const {
+    if (on_reject_) on_reject_(r);
+  }
   bool stopping() const { return stopping_.load(); }
   RateLimiter& address_limiter() { return address_limiter_; }
   std::atomic<uint64_t> served{0};
@@ -82,6 +86,7 @@ class Server::Impl {
   int live_ = 0;
   ServerConfig config_;
   Handler handler_;
+  RejectionSink on_reject_;
   int threads_;
   ssl::context ssl_ctx_;
   net::io_context ioc_;
@@ -159,8 +164,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   void OnHeader(beast::error_code ec) {
     if (ec == http::error::header_limit) {
       busy_ = true;
-      return SendAndClose(JsonError(431, "header_too_large", "request header block exceeds " +
-                                    std::to_string(server_.config().limits.max_header_bytes) + " bytes"));
+      return SendAndClose(Refuse(431, "header_too_large", "request header block exceeds " +
+                                 std::to_string(server_.config().limits.max_header_bytes) + " bytes"));
     }
     // The parser checks a declared Content-Length against the body limit with the header.
     if (ec == http::error::body_limit) {
@@ -180,8 +185,28 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
   void RejectBody() {
     draining_ = true;
-    SendAndClose(JsonError(413, "body_too_large", "request body exceeds " +
-                           std::to_string(server_.config().limits.max_body_bytes) + " bytes"));
+    SendAndClose(Refuse(413, "body_too_large", "request body exceeds " +
+                        std::to_string(server_.config().limits.max_body_bytes) + " bytes"));
+  }
+
+  // The error response for a request the server answers itself, reported to the sink with
+  // whatever of the request line was read.
+  Response Refuse(int status, const std::string& code, const std::string& message) {
+    Rejection r;
+    r.client_address = client_address_;
+    if (parser_) {  // the request line is in once it was parsed, header done or not
+      r.method = std::string(parser_->get().method_string());
+      r.target = std::string(parser_->get().target());
+    }
+    r.status = status;
+    r.code = code;
+    r.message = message;
+    try {
+      server_.Reject(r);
+    } catch (...) {
+      // A failing sink must not take the connection's answer with it.
+    }
+    return JsonError(status, code, message);
   }
 
   void OnBody(beast::error_code ec) {
@@ -191,7 +216,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       return Close();
     }
     if (ec) {
-      return SendAndClose(JsonError(400, "bad_request", "malformed HTTP request: " + ec.message()));
+      return SendAndClose(Refuse(400, "bad_request", "malformed HTTP request: " + ec.message()));
     }
     auto& msg = parser_->get();
     keep_alive_ = msg.keep_alive();
@@ -208,7 +233,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     head_ = req.method == "HEAD";
 
     if (!server_.address_limiter().Allow(client_address_)) {
-      return Write(JsonError(429, "rate_limited", "too many requests from " + client_address_));
+      return Write(Refuse(429, "rate_limited", "too many requests from " + client_address_));
     }
     // The handler may answer from another thread (after the audit ticket resolves); the
     // answer is posted back onto this connection's strand.
@@ -222,9 +247,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     try {
       server_.handler()(std::move(req), respond);
     } catch (const std::exception& e) {
-      respond(JsonError(500, "internal", std::string("handler failed: ") + e.what()));
+      respond(Refuse(500, "internal", std::string("handler failed: ") + e.what()));
     } catch (...) {
-      respond(JsonError(500, "internal", "handler failed"));
+      respond(Refuse(500, "internal", "handler failed"));
     }
   }
 
@@ -412,8 +437,9 @@ void Server::Impl::Shutdown() {
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Server::~Server() { Shutdown(); }
 
-Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config, Handler handler) {
-  auto impl = std::make_unique<Impl>(config, std::move(handler));
+Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config, Handler handler,
+                                              RejectionSink on_reject) {
+  auto impl = std::make_unique<Impl>(config, std::move(handler), std::move(on_reject));
   TG_RETURN_IF_ERROR(impl->Open());
   impl->Run();
   return std::unique_ptr<Server>(new Server(std::move(impl)));

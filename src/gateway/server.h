@@ -15,8 +15,11 @@ namespace tg::gateway {
 class Server {
  public:
   // Binds config.listen, starts the thread pool and accepts connections. Fails with a clear
-  // status when the address is taken or TLS files cannot be loaded.
-  static Result<std::unique_ptr<Server>> Start(const ServerConfig& config, Handler handler);
+  // status when the address is taken or TLS files cannot be loaded. `on_reject`, when
+  // given, hears of every request the server answers without the handler (so that the
+  // gateway can audit those too).
+  static Result<std::unique_ptr<Server>> Start(const ServerConfig& config, Handler handler,
+                                               RejectionSink on_reject = {});
 
   // Stops (see Shutdown) and waits.
   ~Server();

@@ -4,7 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <chrono>
 #include <set>
+#include <sstream>
+#include <thread>
 
 #include "e2e_fixture.h"
 #include "gateway/gateway.h"
@@ -42,7 +45,7 @@ class GatewayE2E : public ::testing::Test {
     auto gw = Gateway::Open(c);
     ASSERT_TRUE(gw.ok()) << gw.status().ToString();
     gateway_ = std::move(gw.value());
-    auto s = Server::Start(c.server, gateway_->handler());
+    auto s = Server::Start(c.server, gateway_->handler(), gateway_->rejection_sink());
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     server_ = std::move(s.value());
     client_ = std::make_unique<HttpClient>(server_->port());
@@ -329,6 +332,52 @@ TEST_F(GatewayE2E, MetricsCountCommittedAnswersWithoutPersonalData) {
   EXPECT_NE(after.body.find("trustgate_responses_total{outcome=\"released\"}"), std::string::npos) << after.body;
   EXPECT_EQ(after.body.find(id), std::string::npos);
   EXPECT_EQ(after.body.find("lasd-records-clerk"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tg::gateway
+
+namespace tg::gateway {
+namespace {
+
+// Requests the server refuses before routing (here: a body over the limit) are audited
+// like routed ones, with what of the request line was read.
+TEST_F(GatewayE2E, RefusalsBeforeRoutingAreAudited) {
+  auto log_size = [&] {
+    auto cp = client_->Send("GET", "/log/checkpoint");
+    std::istringstream in(cp.body);
+    std::string origin, size;
+    std::getline(in, origin);
+    std::getline(in, size);
+    return std::stoull(size);
+  };
+  uint64_t before = log_size();
+  std::string big(GatewayConfig{}.server.limits.max_body_bytes + 1, 'x');
+  auto r = client_->Send("POST", "/v1/requests?from=test", {{"Content-Type", "application/json"}}, big);
+  EXPECT_EQ(r.status, 413) << r.body;
+  // The refusal went out without waiting for the log: wait for the commit.
+  uint64_t after = before;
+  for (int i = 0; i < 200 && after == before; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    after = log_size();
+  }
+  ASSERT_GT(after, before);
+  bool found = false;
+  for (uint64_t i = before; i < after && !found; ++i) {
+    auto e = As("inspector-general", "/v1/audit/entries/" + std::to_string(i), {{"TrustGate-Purpose", "oversight"}});
+    ASSERT_EQ(e.status, 200) << e.body;
+    auto rec = json::parse(e.body)["record"];
+    if (rec["status"] == 413) {
+      found = true;
+      EXPECT_EQ(rec["outcome"], "invalid");
+      EXPECT_EQ(rec["method"], "POST");
+      EXPECT_EQ(rec["path"], "/v1/requests");
+      EXPECT_EQ(rec["query"], "from=test");
+      EXPECT_EQ(rec["principal"], "");
+      EXPECT_FALSE(rec["client_address"].get<std::string>().empty());
+    }
+  }
+  EXPECT_TRUE(found) << "no audit record with status 413 in [" << before << ", " << after << ")";
 }
 
 }  // namespace
