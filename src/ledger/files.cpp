@@ -91,6 +91,26 @@ Status ReplaceFileDurably(const std::string& path, const std::string& data, int 
   return SyncDirectory(Parent(path));
 }
 
+Status ReplaceFile(const std::string& path, const std::string& data) {
+  std::string tmp = path + ".tmp";
+  int fd = ::open(tmp.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0644);
+  if (fd < 0) return Errno("create", tmp);
+  Status s = WriteAll(fd, data, tmp);
+  ::close(fd);
+  TG_RETURN_IF_ERROR(s);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) return Errno("rename to", path);
+  return Status::OK();
+}
+
+Status SyncFilesystem(const std::string& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return Errno("open directory", dir);
+  int rc = ::syncfs(fd);
+  ::close(fd);
+  if (rc != 0) return Errno("syncfs", dir);
+  return Status::OK();
+}
+
 Status BatchWriter::EnsureDirectory(const std::string& dir) {
   if (dir.empty() || known_dirs_.count(dir)) return Status::OK();
   std::string full = root_ + "/" + dir;
@@ -149,6 +169,13 @@ Status WriteFile(const std::string& path, const std::string& data, bool sync) {
 }
 
 }  // namespace
+
+Status BatchWriter::WriteOnly() {
+  for (const auto& [path, data] : files_) TG_RETURN_IF_ERROR(WriteFile(path, data, false));
+  files_.clear();
+  dirty_dirs_.clear();
+  return Status::OK();
+}
 
 Status BatchWriter::Commit() {
   if (syncfs_threshold_ > 0 && files_.size() > syncfs_threshold_) {

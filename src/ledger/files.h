@@ -16,6 +16,11 @@ bool PathExists(const std::string& path);
 Status ReplaceFileDurably(const std::string& path, const std::string& data, int mode = 0644);
 // fsync of a directory, so entries created in it survive a crash.
 Status SyncDirectory(const std::string& dir);
+// Atomic but not durable replace (temp file, rename): readers see the old or the new
+// contents, never a mix; a machine crash may leave either, or the new one torn.
+Status ReplaceFile(const std::string& path, const std::string& data);
+// syncfs() of the filesystem holding `dir`: everything written there so far is durable.
+Status SyncFilesystem(const std::string& dir);
 
 // Writes a batch of new files under a root directory and makes them all durable at once:
 // each file is written and fsync'd by one of a few threads (so the CPU work of creating
@@ -32,6 +37,9 @@ class BatchWriter {
   Status Add(const std::string& relative_path, std::string data);
   // Writes and fsyncs every queued file and every directory that gained an entry.
   Status Commit();
+  // Writes every queued file without making it durable (the caller has made the data
+  // durable elsewhere, e.g. in a journal, and syncs the filesystem later).
+  Status WriteOnly();
   size_t pending_files() const { return files_.size(); }
 
  private:

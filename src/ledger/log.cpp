@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "ledger/files.h"
+#include "ledger/journal.h"
 #include "ledger/note.h"
 #include "ledger/proof.h"
 #include "ledger/tile_reader.h"
@@ -21,6 +22,7 @@ constexpr int kMaxLevels = 8;  // 256^8 = 2^64 leaves
 constexpr char kCheckpointFile[] = "checkpoint";
 constexpr char kVkeyFile[] = "vkey";
 constexpr char kSigningKeyFile[] = "signing-key";
+constexpr char kJournalFile[] = "journal";
 
 std::string KeyPath(const std::string& dir, const LogOptions& o) {
   return o.signing_key_path.empty() ? dir + "/" + kSigningKeyFile : o.signing_key_path;
@@ -95,6 +97,7 @@ struct Log::Impl {
   std::string checkpoint_text;
   Checkpoint checkpoint;
 
+  std::unique_ptr<Journal> journal;
   std::thread committer;
   mutable std::mutex stats_mu;
   LogStats stats;
@@ -107,7 +110,13 @@ struct Log::Impl {
   void DiscardPastCheckpoint();
   Hash RightEdgeRoot() const;
   void AddLeaf(const Hash& leaf, std::vector<std::pair<std::string, std::string>>& files);
+  // Adds the batch to the in-memory tree and collects the tile files it changes.
+  void BuildFiles(std::vector<Pending>& batch, std::vector<std::pair<std::string, std::string>>& files);
   Status Commit(std::vector<Pending>& batch);
+  // Makes every tile durable (syncfs), then restarts the journal from `note`.
+  Status MakeBase(const std::string& note);
+  // Opens: the journal's base checkpoint, its records replayed, tiles rewritten durably.
+  Status Recover(const JournalContents& journal, const NoteVerifier& verifier);
   void Run();
   void FailAll(std::vector<Pending>& batch, const Status& s);
   Result<uint64_t> Enqueue(std::string entry, AppendCallback done);
@@ -208,12 +217,7 @@ void Log::Impl::AddLeaf(const Hash& leaf, std::vector<std::pair<std::string, std
   }
 }
 
-Status Log::Impl::Commit(std::vector<Pending>& batch) {
-  using Clock = std::chrono::steady_clock;
-  auto seconds = [](Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); };
-  auto t0 = Clock::now();
-  // Build the tree in memory first, collecting the files to write.
-  std::vector<std::pair<std::string, std::string>> files;
+void Log::Impl::BuildFiles(std::vector<Pending>& batch, std::vector<std::pair<std::string, std::string>>& files) {
   uint64_t old_size = size;
   for (Pending& p : batch) {
     AddLeaf(p.leaf, files);
@@ -232,19 +236,37 @@ Status Log::Impl::Commit(std::vector<Pending>& batch) {
   }
   if (bundle_count > 0 && size != old_size)
     files.emplace_back(TilePath({kEntriesLevel, size / kTileWidth, bundle_count}), bundle);
+}
+
+Status Log::Impl::Commit(std::vector<Pending>& batch) {
+  using Clock = std::chrono::steady_clock;
+  auto seconds = [](Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); };
+  auto t0 = Clock::now();
+  uint64_t first = size;
+  std::vector<std::pair<std::string, std::string>> files;
+  BuildFiles(batch, files);
   Checkpoint cp{signer.name(), size, RightEdgeRoot()};
   auto t1 = Clock::now();
 
+  // Durable from here: the journal holds the entries; the tiles can be rebuilt from it.
+  std::vector<std::string_view> entries;
+  entries.reserve(batch.size());
+  for (const Pending& p : batch) entries.push_back(p.entry);
+  TG_RETURN_IF_ERROR(journal->Append(first, entries));
+  auto t2 = Clock::now();
+
   BatchWriter writer(dir, options.sync_threads, options.syncfs_above_files);
   for (auto& [path, bytes] : files) TG_RETURN_IF_ERROR(writer.Add(path, std::move(bytes)));
-  auto t2 = Clock::now();
-  TG_RETURN_IF_ERROR(writer.Commit());
+  TG_RETURN_IF_ERROR(writer.WriteOnly());
   auto t3 = Clock::now();
 
   auto note = SignNote(FormatCheckpoint(cp), signer);
   if (!note.ok()) return note.status();
-  TG_RETURN_IF_ERROR(ReplaceFileDurably(dir + "/" + kCheckpointFile, *note));
+  TG_RETURN_IF_ERROR(ReplaceFile(dir + "/" + kCheckpointFile, *note));
   auto t4 = Clock::now();
+  bool base = journal->bytes() > options.journal_max_bytes;
+  if (base) TG_RETURN_IF_ERROR(MakeBase(*note));
+  auto t5 = Clock::now();
   {
     std::lock_guard lock(pub_mu);
     checkpoint_text = std::move(*note);
@@ -255,9 +277,60 @@ Status Log::Impl::Commit(std::vector<Pending>& batch) {
   stats.entries += batch.size();
   stats.files_written += files.size();
   stats.tree_seconds += seconds(t0, t1);
-  stats.write_seconds += seconds(t1, t2);
-  stats.sync_seconds += seconds(t2, t3);
+  stats.sync_seconds += seconds(t1, t2) + seconds(t4, t5);
+  stats.write_seconds += seconds(t2, t3);
   stats.checkpoint_seconds += seconds(t3, t4);
+  if (base) stats.base_syncs += 1;
+  return Status::OK();
+}
+
+Status Log::Impl::MakeBase(const std::string& note) {
+  TG_RETURN_IF_ERROR(SyncFilesystem(dir));
+  auto j = Journal::Create(dir + "/" + kJournalFile, note);
+  if (!j.ok()) return j.status();
+  journal = std::move(j.value());
+  return Status::OK();
+}
+
+Status Log::Impl::Recover(const JournalContents& jc, const NoteVerifier& verifier) {
+  auto base = OpenCheckpoint(jc.base_note, verifier);
+  if (!base.ok()) return Status::Corruption("journal base checkpoint: " + base.status().message());
+  TG_RETURN_IF_ERROR(LoadRightEdge(*base));
+  std::vector<Pending> replay;
+  for (const JournalRecord& r : jc.records) {
+    for (size_t i = 0; i < r.entries.size(); ++i) {
+      uint64_t index = r.first_index + i;
+      if (index != size + replay.size())
+        return Status::Corruption("journal record for index " + std::to_string(index) + " does not follow " +
+                                  std::to_string(size + replay.size()));
+      replay.push_back({r.entries[i], LeafHash(r.entries[i]), nullptr});
+    }
+  }
+  // Never roll back what was published: the checkpoint file on disk is written only after
+  // the journal records it covers were durable.
+  if (auto on_disk = ReadWholeFile(dir + "/" + kCheckpointFile); on_disk.ok()) {
+    if (auto published = OpenCheckpoint(*on_disk, verifier); published.ok() && published->size > size + replay.size()) {
+      return Status::Corruption("the journal ends at " + std::to_string(size + replay.size()) +
+                                " entries but a published checkpoint covers " + std::to_string(published->size));
+    }
+  }
+  std::string note_text = jc.base_note;
+  if (!replay.empty()) {
+    std::vector<std::pair<std::string, std::string>> files;
+    BuildFiles(replay, files);
+    BatchWriter writer(dir, options.sync_threads, options.syncfs_above_files);
+    for (auto& [path, bytes] : files) TG_RETURN_IF_ERROR(writer.Add(path, std::move(bytes)));
+    TG_RETURN_IF_ERROR(writer.Commit());
+    auto note = SignNote(FormatCheckpoint({signer.name(), size, RightEdgeRoot()}), signer);
+    if (!note.ok()) return note.status();
+    note_text = *note;
+  }
+  TG_RETURN_IF_ERROR(ReplaceFileDurably(dir + "/" + kCheckpointFile, note_text));
+  auto j = Journal::Create(dir + "/" + kJournalFile, note_text);
+  if (!j.ok()) return j.status();
+  journal = std::move(j.value());
+  checkpoint_text = note_text;
+  checkpoint = {signer.name(), size, RightEdgeRoot()};
   return Status::OK();
 }
 
@@ -341,6 +414,10 @@ Log::~Log() {
   }
   impl_->qcv.notify_all();
   if (impl_->committer.joinable()) impl_->committer.join();
+  // A clean close leaves an empty journal, so the next Open replays nothing.
+  if (impl_->journal && impl_->failed.ok() && impl_->stats.batches > 0) {
+    (void)impl_->MakeBase(impl_->checkpoint_text);
+  }
 }
 
 Result<std::string> Log::Init(const std::string& dir, const std::string& origin, const LogOptions& options) {
@@ -371,18 +448,24 @@ Result<std::unique_ptr<Log>> Log::Open(const std::string& dir, const LogOptions&
   if (!verifier.ok()) return verifier.status();
   if (verifier->key_id() != signer->key_id() || verifier->name() != signer->name())
     return Status::InvalidArgument("the signing key does not match " + dir + "/vkey");
-  auto note = ReadWholeFile(dir + "/" + kCheckpointFile);
-  if (!note.ok()) return note.status();
-  auto cp = OpenCheckpoint(*note, *verifier);
-  if (!cp.ok()) return Status::Corruption("checkpoint: " + cp.status().message());
-
   auto impl = std::make_unique<Impl>(dir, options, std::move(*signer));
-  TG_RETURN_IF_ERROR(impl->LoadRightEdge(*cp));
+  auto journal = Journal::Read(dir + "/" + kJournalFile);
+  if (journal.ok()) {
+    // The journal's base is durable with its tiles; what came after is in the journal.
+    TG_RETURN_IF_ERROR(impl->Recover(*journal, *verifier));
+  } else if (journal.status().code() == Code::kNotFound) {
+    // A log made before journals (or never opened): its checkpoint file is the base.
+    auto note = ReadWholeFile(dir + "/" + kCheckpointFile);
+    if (!note.ok()) return note.status();
+    JournalContents none;
+    none.base_note = std::move(*note);
+    TG_RETURN_IF_ERROR(impl->Recover(none, *verifier));
+  } else {
+    return journal.status();
+  }
   impl->DiscardPastCheckpoint();
-  impl->checkpoint_text = std::move(*note);
-  impl->checkpoint = *cp;
-  impl->next_index = cp->size;
-  impl->state->committed = cp->size;
+  impl->next_index = impl->size;
+  impl->state->committed = impl->size;
   Impl* raw = impl.get();
   impl->committer = std::thread([raw] { raw->Run(); });
   return std::unique_ptr<Log>(new Log(std::move(impl)));

@@ -37,6 +37,10 @@ struct LogOptions {
   // A commit writing more files than this (a big batch: ~2 per 256 entries) flushes them
   // with one syncfs() instead of one fsync each; 0 means always fsync file by file.
   size_t syncfs_above_files = 32;
+  // Entries are made durable by appending them to the journal (one fdatasync per commit);
+  // tiles are written without fsync. Once the journal passes this size the tiles are made
+  // durable with one syncfs and the journal starts over from the current checkpoint.
+  uint64_t journal_max_bytes = uint64_t(64) << 20;
   // Tiles kept in the read cache for proofs (each about 16 KiB).
   size_t tile_cache_tiles = 512;
   // Where the signing key is; empty means D/signing-key.
@@ -49,9 +53,10 @@ struct LogStats {
   uint64_t entries = 0;
   uint64_t files_written = 0;
   double tree_seconds = 0;        // hashing and building tiles in memory
-  double write_seconds = 0;       // creating directories for new tiles
-  double sync_seconds = 0;        // writing and fsyncing files, then fsyncing directories
+  double write_seconds = 0;       // writing the tiles (not synced: the journal holds the entries)
+  double sync_seconds = 0;        // appending to the journal and fdatasync, plus base syncs
   double checkpoint_seconds = 0;  // signing and atomically replacing the checkpoint
+  uint64_t base_syncs = 0;        // times the tiles were synced and the journal restarted
 };
 
 // Internal state shared by the log and its tickets (so a ticket outlives its Log safely).

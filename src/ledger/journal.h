@@ -1,0 +1,53 @@
+// The log's journal: entries made durable by one sequential append and fdatasync per group
+// commit, so that the tiles derived from them need not be fsync'd one file at a time. It
+// starts with the signed checkpoint up to which the tiles on disk are durable (the base);
+// each record holds one commit's entries. Opening a log replays the journal over the base
+// and rewrites the tiles. Format: docs/log-format.md, "Journal". Internal to the ledger.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+
+namespace tg::ledger {
+
+// One record: the entries appended at indexes first_index, first_index + 1, ...
+struct JournalRecord {
+  uint64_t first_index = 0;
+  std::vector<std::string> entries;
+};
+
+// What a journal file holds: the base checkpoint note, the intact records in order, and
+// whether a torn or damaged tail was cut off.
+struct JournalContents {
+  std::string base_note;
+  std::vector<JournalRecord> records;
+  bool torn_tail = false;
+};
+
+class Journal {
+ public:
+  // Creates (or replaces) `path` holding only the base checkpoint note, durably and
+  // atomically (temp file, fsync, rename, directory fsync), and opens it for appends.
+  static Result<std::unique_ptr<Journal>> Create(const std::string& path, const std::string& base_note);
+  // Reads a journal. NotFound when there is none; Corruption when the header or a record
+  // followed by others is damaged. A short or damaged last record is cut off (torn_tail).
+  static Result<JournalContents> Read(const std::string& path);
+  ~Journal();
+
+  // Appends one record and fdatasyncs it: when this returns OK the entries survive a crash.
+  Status Append(uint64_t first_index, const std::vector<std::string_view>& entries);
+  // Bytes in the file (header included).
+  uint64_t bytes() const { return bytes_; }
+
+ private:
+  Journal(int fd, uint64_t bytes) : fd_(fd), bytes_(bytes) {}
+  int fd_;
+  uint64_t bytes_;
+};
+
+}  // namespace tg::ledger
