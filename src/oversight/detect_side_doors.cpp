@@ -62,26 +62,49 @@ void DetectSideDoors(const Context& ctx, std::vector<Finding>& out) {
     if (!named.count(s)) continue;
     for (auto& [t, pos] : v) accessed[ctx.events[pos].principal].insert(s);
   }
-  // The rate is that of all *other* local staff: a principal's own hits must not raise the bar
-  // it is measured against (one busy side door among a few dozen clerks would otherwise hide
-  // itself by inflating the pooled rate).
+  // The rate is that of the *other* local staff, leaving out too everyone already judged a side
+  // door: a principal's own hits, or another side door's, must not raise the bar it is measured
+  // against (two busy side doors among a few dozen clerks would otherwise hide each other by
+  // inflating the pooled rate). Judged again until the set of side doors stops changing.
   double total_hits = 0, total_subjects = 0;
   for (auto& [p, subjects] : accessed) total_subjects += static_cast<double>(subjects.size());
   for (auto& [p, h] : hits) total_hits += static_cast<double>(h.subjects.size());
-  for (auto& [principal, h] : hits) {
-    double n = static_cast<double>(accessed[principal].size());
-    double x = static_cast<double>(h.subjects.size());
-    double others_subjects = total_subjects - n;
-    double rate = others_subjects > 0 ? (total_hits - x) / others_subjects : 0;
-    double expected = n * rate;
-    // x counts hits among n subjects: binomial, variance n r (1 - r) (floored at 1, so a
-    // handful of subjects never looks extreme).
-    double z = (x - expected) / std::sqrt(std::max(expected * (1 - rate), 1.0));
-    // A share can reach at most 1, so when the rate is high (short runs: the window is a large
-    // part of the run, and coincidences are common) min_ratio times the rate is out of reach;
-    // the bar is then halfway from the rate to every subject.
-    double bar = std::min(ctx.options.min_ratio * std::max(expected, 1.0), n * (1 + rate) / 2);
-    if (x < ctx.options.side_door_min_subjects || z < ctx.options.outlier_z || x < bar) continue;
+  struct Verdict {
+    double n = 0, expected = 0;
+  };
+  std::map<std::string, Verdict> doors;
+  for (int round = 0; round < 10; ++round) {
+    double door_hits = 0, door_subjects = 0;
+    for (auto& [p, v] : doors) {
+      door_hits += static_cast<double>(hits[p].subjects.size());
+      door_subjects += v.n;
+    }
+    std::map<std::string, Verdict> next;
+    for (auto& [principal, h] : hits) {
+      double n = static_cast<double>(accessed[principal].size());
+      double x = static_cast<double>(h.subjects.size());
+      double others_hits = total_hits - door_hits, others_subjects = total_subjects - door_subjects;
+      if (!doors.count(principal)) others_hits -= x, others_subjects -= n;
+      double rate = others_subjects > 0 ? others_hits / others_subjects : 0;
+      double expected = n * rate;
+      // x counts hits among n subjects: binomial, variance n r (1 - r) (floored at 1, so a
+      // handful of subjects never looks extreme).
+      double z = (x - expected) / std::sqrt(std::max(expected * (1 - rate), 1.0));
+      // A share can reach at most 1, so when the rate is high (short runs: the window is a
+      // large part of the run, and coincidences are common) min_ratio times the rate is out of
+      // reach; the bar is then halfway from the rate to every subject.
+      double bar = std::min(ctx.options.min_ratio * std::max(expected, 1.0), n * (1 + rate) / 2);
+      if (x < ctx.options.side_door_min_subjects || z < ctx.options.outlier_z || x < bar) continue;
+      next[principal] = {n, expected};
+    }
+    bool same = next.size() == doors.size();
+    for (auto it = next.begin(), jt = doors.begin(); same && it != next.end(); ++it, ++jt) same = it->first == jt->first;
+    doors = std::move(next);
+    if (same) break;
+  }
+  for (auto& [principal, verdict] : doors) {
+    Hit& h = hits[principal];
+    double n = verdict.n, expected = verdict.expected;
     // The principal's own first access names the agency and workstation.
     size_t mine = h.pos.front();
     Finding f;
@@ -93,7 +116,8 @@ void DetectSideDoors(const Context& ctx, std::vector<Finding>& out) {
     f.subjects.assign(h.subjects.begin(), h.subjects.end());
     f.summary = fmt::format(
         "{} records {} accessed by {} were named by a barred recipient within {} hours after "
-        "the access; at the rate of the other local staff, {:.1f} would be expected from the {} "
+        "the access; at the rate of the other local staff (side doors left out), {:.1f} would be "
+        "expected from the {} "
         "records this user accessed that barred recipients asked about at any time. A pattern "
         "of proxy lookups or tip-offs.",
         h.subjects.size(), h.subjects.size() == 1 ? "was" : "were", principal,
