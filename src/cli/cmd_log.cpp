@@ -204,11 +204,11 @@ void AddBench(CLI::App& log) {
                 (unsigned long long)start_size, (unsigned long long)size);
 
     auto st = log->Stats();
-    std::printf("committer: %llu batches (%.0f entries each), %llu files; tree %.3f s, write %.3f s, fsync %.3f s, "
-                "checkpoint %.3f s\n",
+    std::printf("committer: %llu batches (%.0f entries each), %llu files; tree %.3f s, write %.3f s, "
+                "journal fdatasync + tile syncs %.3f s (%llu tile syncs), checkpoint %.3f s\n",
                 (unsigned long long)st.batches, st.batches ? double(st.entries) / double(st.batches) : 0.0,
                 (unsigned long long)st.files_written, st.tree_seconds, st.write_seconds, st.sync_seconds,
-                st.checkpoint_seconds);
+                (unsigned long long)st.base_syncs, st.checkpoint_seconds);
     if (a->proofs > 0 && size > 0) {
       std::mt19937_64 rng(42);
       auto p0 = Clock::now();
