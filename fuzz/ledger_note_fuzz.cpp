@@ -7,6 +7,7 @@
 
 #include "ledger/checkpoint.h"
 #include "ledger/hash.h"
+#include "ledger/journal.h"
 #include "ledger/note.h"
 #include "ledger/tiles.h"
 
@@ -37,5 +38,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (auto t = ParseTilePath(in); t.ok() && TilePath(*t) != in) __builtin_trap();
   (void)SplitBundle(in);
   (void)DecodeBase64(in);
+  (void)Journal::Parse(in);
   return 0;
 }

@@ -80,7 +80,10 @@ Status Journal::Append(uint64_t first_index, const std::vector<std::string_view>
 Result<JournalContents> Journal::Read(const std::string& path) {
   auto data = ReadWholeFile(path);
   if (!data.ok()) return data.status();
-  std::string_view in = *data;
+  return Parse(*data, path);
+}
+
+Result<JournalContents> Journal::Parse(std::string_view in, const std::string& path) {
   if (in.size() < 8 || in.substr(0, 4) != kHeaderMagic) return Status::Corruption(path + ": not a log journal");
   uint64_t note_len = GetBE(in, 4, 4);
   if (in.size() < 8 + note_len + 32 || !HashMatches(in.substr(0, 8 + note_len), in.substr(8 + note_len, 32)))

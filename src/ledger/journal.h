@@ -37,6 +37,8 @@ class Journal {
   // Reads a journal. NotFound when there is none; Corruption when the header or a record
   // followed by others is damaged. A short or damaged last record is cut off (torn_tail).
   static Result<JournalContents> Read(const std::string& path);
+  // The same over a journal's bytes; `path` names it in errors.
+  static Result<JournalContents> Parse(std::string_view bytes, const std::string& path = "journal");
   ~Journal();
 
   // Appends one record and fdatasyncs it: when this returns OK the entries survive a crash.
