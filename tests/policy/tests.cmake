@@ -5,9 +5,6 @@ file(GLOB TG_POLICY_PACK_MANIFESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/policie
 foreach(manifest ${TG_POLICY_PACK_MANIFESTS})
   get_filename_component(pack_dir ${manifest} DIRECTORY)
   get_filename_component(pack ${pack_dir} NAME)
-  if(pack STREQUAL "baseline")
-    continue()  # the gateway's baseline is tested with the gateway
-  endif()
   add_test(NAME policy_validate_${pack}
            COMMAND trustgate policy test ${pack_dir} --validate-only)
   add_test(NAME policy_test_${pack}
