@@ -118,8 +118,11 @@ void AddServeCommands(CLI::App& app) {
       std::cout << "TrustGate demo serving " << dir << " with packs";
       for (const auto& p : c.policy_packs) std::cout << " " << p;
       std::cout << "\n  portal            " << base << "/\n"
+                << "  transparency      " << base << "/transparency\n"
+                << "  oversight         " << base << "/oversight (sign in with the \"inspector-general\" demo token)\n"
                 << "  public locator    " << base << "/v1/public/inmates?name=garcia\n"
                 << "  log checkpoint    " << base << "/log/checkpoint\n"
+                << "  metrics           " << base << "/metrics\n"
                 << "  bookings API      " << base << "/v1/bookings?release_within=48h\n"
                 << "  demo tokens       " << c.tokens_file << " (principal id -> bearer token)\n"
                 << "  try: curl -H \"Authorization: Bearer $(jq -r '.\"lasd-records-clerk\"' " << c.tokens_file
