@@ -146,7 +146,7 @@ json ActionEntitiesJson(const Schema& schema) {
   return out;
 }
 
-Result<json> ConformEntitiesJson(const Schema& schema, const json& entities, bool with_actions) {
+Result<json> ConformEntitiesJson(const Schema& schema, const json& entities) {
   if (!entities.is_array()) return Status::InvalidArgument("entities JSON must be an array");
   json out = json::array();
   for (size_t i = 0; i < entities.size(); ++i) {
@@ -202,9 +202,7 @@ Result<json> ConformEntitiesJson(const Schema& schema, const json& entities, boo
     }
     out.push_back(std::move(entity));
   }
-  if (with_actions) {
-    for (auto& a : ActionEntitiesJson(schema)) out.push_back(std::move(a));
-  }
+  for (auto& a : ActionEntitiesJson(schema)) out.push_back(std::move(a));
   return out;
 }
 
@@ -212,18 +210,6 @@ Result<Entities> ParseEntitiesWithSchema(const Schema& schema, const json& entit
   auto conformed = ConformEntitiesJson(schema, entities);
   if (!conformed.ok()) return conformed.status();
   return ParseEntitiesJson(*conformed);
-}
-
-Result<Entities> ParseEntitiesWithSchema(const Schema& schema, const json& entities, const Entities& actions) {
-  auto conformed = ConformEntitiesJson(schema, entities, /*with_actions=*/false);
-  if (!conformed.ok()) return conformed.status();
-  if (!conformed->is_array()) return Status::Internal("conformed entities are not an array");
-  // ParseEntitiesJson finalizes before a base can be set: finalize again over the layer.
-  auto store = ParseEntitiesJson(*conformed);
-  if (!store.ok()) return store.status();
-  store->SetBase(&actions);
-  store->Finalize();
-  return store;
 }
 
 Result<Entities> ActionEntities(const Schema& schema) { return ParseEntitiesJson(ActionEntitiesJson(schema)); }
@@ -238,6 +224,8 @@ Result<Value> ParseContextWithSchema(const Schema& schema, EntityUid action, con
 }
 
 namespace {
+
+bool RecordHasType(const Schema& schema, const RecordAttrs& r, const SchemaType& t);
 
 // Whether a parsed value has the schema type (used for contexts built without JSON).
 bool HasType(const Schema& schema, const Value& v, const SchemaType& t) {
@@ -259,27 +247,48 @@ bool HasType(const Schema& schema, const Value& v, const SchemaType& t) {
         if (!HasType(schema, e, *t.element)) return false;
       }
       return true;
-    case SchemaType::Kind::kRecord: {
-      if (v.kind() != ValueKind::kRecord) return false;
-      const auto& r = v.as_record();
-      for (const auto& [name, attr] : t.attributes) {
-        auto it = r.find(name);
-        if (it == r.end()) {
-          if (attr.required) return false;
-        } else if (!HasType(schema, it->second, *attr.type)) {
-          return false;
-        }
-      }
-      for (const auto& [name, val] : r) {
-        if (!t.attributes.count(name)) return false;
-      }
-      return true;
-    }
+    case SchemaType::Kind::kRecord:
+      return v.kind() == ValueKind::kRecord && RecordHasType(schema, v.as_record(), t);
   }
   return false;
 }
 
+bool RecordHasType(const Schema& schema, const RecordAttrs& r, const SchemaType& t) {
+  for (const auto& [name, attr] : t.attributes) {
+    auto it = r.find(name);
+    if (it == r.end()) {
+      if (attr.required) return false;
+    } else if (!HasType(schema, it->second, *attr.type)) {
+      return false;
+    }
+  }
+  for (const auto& [name, val] : r) {
+    if (!t.attributes.count(name)) return false;
+  }
+  return true;
+}
+
 }  // namespace
+
+Status CheckEntityConforms(const Schema& schema, const Entity& e) {
+  std::string type(e.uid.type());
+  const EntityTypeDecl* decl = schema.FindEntityType(type);
+  if (!decl) return Status::InvalidArgument("entity type " + type + " is not declared in the schema");
+  TG_RETURN_IF_ERROR(CheckEnumId(schema, type, std::string(e.uid.id()), e.uid.ToString()));
+  if (!RecordHasType(schema, e.attrs, *decl->shape))
+    return Status::InvalidArgument(e.uid.ToString() + ": attributes do not have the shape " + decl->shape->ToString());
+  for (EntityUid p : e.parents) {
+    if (!decl->member_of.count(std::string(p.type())))
+      return Status::InvalidArgument(e.uid.ToString() + ": entities of type " + type + " cannot have parents of type " +
+                                     std::string(p.type()));
+  }
+  if (!e.tags.empty()) {
+    if (!decl->tags) return Status::InvalidArgument(e.uid.ToString() + ": entity type " + type + " has no tags");
+    for (const auto& [k, v] : e.tags)
+      if (!HasType(schema, v, *decl->tags)) return Status::InvalidArgument(e.uid.ToString() + ": tag " + k + " has the wrong type");
+  }
+  return Status::OK();
+}
 
 bool ContextConforms(const Schema& schema, EntityUid action, const Value& context) {
   const ActionDecl* a = schema.FindAction(ActionUid{std::string(action.type()), std::string(action.id())});

@@ -25,20 +25,13 @@ Result<nlohmann::json> ConformValueJson(const Schema& schema, const SchemaType& 
 // (declared type, attributes, parent types, tags, enum ids) and replacing any action entities
 // by the schema's action entities with their group hierarchy. The result is plain escaped
 // entities JSON that ParseEntitiesJson reads without a schema.
-// With `with_actions` false the schema's action entities are left out (action entities in
-// the input are still checked and dropped), for a store layered on ActionEntities().
-Result<nlohmann::json> ConformEntitiesJson(const Schema& schema, const nlohmann::json& entities,
-                                           bool with_actions = true);
+Result<nlohmann::json> ConformEntitiesJson(const Schema& schema, const nlohmann::json& entities);
 
 // ConformEntitiesJson followed by ParseEntitiesJson: the entity store the reference builds.
 Result<Entities> ParseEntitiesWithSchema(const Schema& schema, const nlohmann::json& entities);
 
-// The same store built as a layer over `actions` (which must be ActionEntities(schema),
-// outliving the result): the per-request path, which does not rebuild the action hierarchy.
-Result<Entities> ParseEntitiesWithSchema(const Schema& schema, const nlohmann::json& entities,
-                                         const Entities& actions);
-
-// The schema's action entities as a finalized store, to layer request entities on.
+// The schema's action entities as a finalized store, to layer request entities on
+// (Entities::SetBase).
 Result<Entities> ActionEntities(const Schema& schema);
 
 // Whether an already parsed context has `action`'s declared context type (an undeclared
@@ -53,6 +46,13 @@ nlohmann::json ActionEntitiesJson(const Schema& schema);
 // interpreted and checked against its context type; otherwise it is read without a schema.
 Result<Value> ParseContextWithSchema(const Schema& schema, EntityUid action,
                                      const nlohmann::json& context);
+
+// Whether an entity built in memory (not read from JSON) is what the schema declares: its
+// type is declared (with a valid enum id), its attributes have the declared shape (no
+// missing required and no undeclared attributes, values of the declared types), its
+// parents are of allowed types, and it has tags only when its type declares them. For
+// code that builds entities directly and must not drift from the schema.
+Status CheckEntityConforms(const Schema& schema, const Entity& entity);
 
 // Request validation: the action is declared; the principal and resource types are declared,
 // listed in the action's appliesTo (with valid enum ids); the context (already parsed) has the

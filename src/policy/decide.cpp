@@ -5,17 +5,6 @@
 #include "policy/scenario.h"
 
 namespace tg::policy {
-namespace {
-
-using nlohmann::json;
-
-json Uid(const std::string& type, const std::string& id) { return {{"type", type}, {"id", id}}; }
-
-json AgencyAttrs(const records::Agency& a) {
-  return {{"name", a.name}, {"kind", a.kind}, {"state", a.state.empty() ? "US" : a.state}};
-}
-
-}  // namespace
 
 const std::vector<std::string>& DataCategories() {
   static const std::vector<std::string> kCategories = {
@@ -60,106 +49,127 @@ Explanation Decider::Explain(const std::string& policy_id) const {
 Result<std::vector<std::vector<ActionDecision>>> Decider::Decide(
     const RequestFacts& f, const std::vector<Subject>& subjects,
     const std::vector<std::string>& actions, records::TimeMs now) const {
-  // Request-independent part: principal, agencies, workstation, context.
-  json entities = json::array();
+  // Entities are built in memory (no JSON round trip) and each is checked against the
+  // schema, so code and schema cannot drift apart silently; the action hierarchy is the
+  // shared base layer.
+  const cedar::Schema& schema = *packs_.schema;
+  cedar::Entities store;
+  store.SetBase(action_entities_.get());
+  auto add = [&](cedar::Entity e) -> Status {
+    Status ok = cedar::CheckEntityConforms(schema, e);
+    if (!ok.ok()) return Status::Internal("entities: " + ok.message());
+    return store.Add(std::move(e));
+  };
+  auto agency_uid = [](const std::string& id) { return cedar::EntityUid::Make("Agency", id); };
   std::set<std::string> agencies_added;
-  auto add_agency = [&](const records::Agency& a) {
-    if (agencies_added.insert(a.id).second) {
-      entities.push_back({{"uid", Uid("Agency", a.id)}, {"attrs", AgencyAttrs(a)}, {"parents", json::array()}});
-    }
+  auto add_agency = [&](const records::Agency& a) -> Status {
+    if (!agencies_added.insert(a.id).second) return Status::OK();
+    cedar::Entity e;
+    e.uid = agency_uid(a.id);
+    e.attrs = {{"name", a.name}, {"kind", a.kind}, {"state", a.state.empty() ? "US" : a.state}};
+    return add(std::move(e));
   };
-  auto add_agency_id = [&](const std::string& id) {
-    if (agencies_added.insert(id).second) {
-      // An agency only named by a record: its attributes are unknown to this request, and
-      // policies compare it by identity, so neutral values are safe.
-      entities.push_back({{"uid", Uid("Agency", id)},
-                          {"attrs", {{"name", id}, {"kind", "unknown"}, {"state", "US"}}},
-                          {"parents", json::array()}});
-    }
+  auto add_agency_id = [&](const std::string& id) -> Status {
+    if (!agencies_added.insert(id).second) return Status::OK();
+    // An agency only named by a record: its attributes are unknown to this request, and
+    // policies compare it by identity, so neutral values are safe.
+    cedar::Entity e;
+    e.uid = agency_uid(id);
+    e.attrs = {{"name", id}, {"kind", "unknown"}, {"state", "US"}};
+    return add(std::move(e));
   };
-  add_agency(f.agency);
-  entities.push_back({{"uid", Uid("User", f.user.id)},
-                      {"attrs", {{"name", f.user.name}, {"agency", Uid("Agency", f.agency.id)},
-                                 {"roles", f.user.roles}}},
-                      {"parents", json::array()}});
-  const records::Agency& recipient = f.recipient ? *f.recipient : f.agency;
-  add_agency(recipient);
-  json context = {{"purpose", f.purpose},
-                  {"case", f.case_number},
-                  {"authority", {{"kind", f.authority_kind}, {"ref", f.authority_ref}}},
-                  {"reason", f.reason},
-                  {"channel", f.channel},
-                  {"recipient_kind", recipient.kind},
-                  {"recipient_state", recipient.state.empty() ? "US" : recipient.state},
-                  {"passed_on", recipient.id != f.agency.id},
-                  {"record_count", f.record_count},
-                  {"written_declaration", false}};
-  if (!f.time.empty()) context["time"] = f.time;
-  if (f.recipient) context["recipient"] = Uid("Agency", recipient.id);
-  if (f.workstation) {
-    add_agency_id(f.workstation->agency_id);
-    entities.push_back({{"uid", Uid("Workstation", f.workstation->id)},
-                        {"attrs", {{"agency", Uid("Agency", f.workstation->agency_id)},
-                                   {"location", f.workstation->location}}},
-                        {"parents", json::array()}});
-    context["workstation"] = Uid("Workstation", f.workstation->id);
+  TG_RETURN_IF_ERROR(add_agency(f.agency));
+  {
+    cedar::Entity u;
+    u.uid = cedar::EntityUid::Make("User", f.user.id);
+    std::vector<cedar::Value> roles(f.user.roles.begin(), f.user.roles.end());
+    u.attrs = {{"name", f.user.name}, {"agency", agency_uid(f.agency.id)}, {"roles", cedar::Value::Set(std::move(roles))}};
+    TG_RETURN_IF_ERROR(add(std::move(u)));
   }
+  const records::Agency& recipient = f.recipient ? *f.recipient : f.agency;
+  TG_RETURN_IF_ERROR(add_agency(recipient));
+  cedar::RecordAttrs ctx = {
+      {"purpose", f.purpose},
+      {"case", f.case_number},
+      {"authority", cedar::Value::Record({{"kind", f.authority_kind}, {"ref", f.authority_ref}})},
+      {"reason", f.reason},
+      {"channel", f.channel},
+      {"recipient_kind", recipient.kind},
+      {"recipient_state", recipient.state.empty() ? "US" : recipient.state},
+      {"passed_on", recipient.id != f.agency.id},
+      {"record_count", f.record_count},
+      {"written_declaration", false}};
+  if (!f.time.empty()) ctx.emplace("time", f.time);
+  if (f.recipient) ctx.emplace("recipient", agency_uid(recipient.id));
+  if (f.workstation) {
+    TG_RETURN_IF_ERROR(add_agency_id(f.workstation->agency_id));
+    cedar::Entity w;
+    w.uid = cedar::EntityUid::Make("Workstation", f.workstation->id);
+    w.attrs = {{"agency", agency_uid(f.workstation->agency_id)}, {"location", f.workstation->location}};
+    ctx.emplace("workstation", w.uid);
+    TG_RETURN_IF_ERROR(add(std::move(w)));
+  }
+  cedar::Value context = cedar::Value::Record(std::move(ctx));
 
   // Per-record entities.
   std::set<std::string> persons_added;
   std::set<std::pair<std::string, std::string>> subjects_added;
-  auto person_attrs = [&](const Subject& s) -> Result<json> {
+  auto person_attrs = [&](const Subject& s) -> Result<cedar::RecordAttrs> {
     OffenseFacts facts;
     for (const auto& c : s.convictions) facts.convictions.push_back(FromConviction(c));
     facts.sex_registrant = s.sex_registrant;
     facts.arson_registrant = s.arson_registrant;
     auto q = Qualify(facts, offense_codes_ ? &*offense_codes_ : nullptr, now);
     if (!q.ok()) return q.status();
-    json a = QualificationAttributes(*q);
-    a["agency"] = Uid("Agency", s.agency);
-    return a;
+    std::vector<cedar::Value> categories;
+    for (const auto& c : q->ca_7282_5_categories()) categories.emplace_back(c);
+    return cedar::RecordAttrs{{"agency", agency_uid(s.agency)},
+                              {"qualifies_ca_7282_5", q->qualifies_ca_7282_5()},
+                              {"ca_7282_5_categories", cedar::Value::Set(std::move(categories))},
+                              {"ph_violent_felony_1_2", !q->ph_violent_felony.empty()},
+                              {"nj_violent_or_serious", !q->nj_violent_or_serious.empty()},
+                              {"nj_indictable_within_5y", !q->nj_indictable_within_5y.empty()}};
   };
   for (const auto& s : subjects) {
-    add_agency_id(s.agency);
+    TG_RETURN_IF_ERROR(add_agency_id(s.agency));
     if (!subjects_added.insert({s.type, s.id}).second) continue;
-    json attrs;
+    cedar::Entity e;
+    e.uid = cedar::EntityUid::Make(s.type, s.id);
     if (s.type == "Booking") {
       if (persons_added.insert(s.person_id).second) {
         auto pa = person_attrs(s);
         if (!pa.ok()) return pa.status();
-        entities.push_back({{"uid", Uid("Person", s.person_id)}, {"attrs", *pa}, {"parents", json::array()}});
+        cedar::Entity p;
+        p.uid = cedar::EntityUid::Make("Person", s.person_id);
+        p.attrs = std::move(pa.value());
+        TG_RETURN_IF_ERROR(add(std::move(p)));
       }
-      attrs = {{"agency", Uid("Agency", s.agency)},
-               {"person", Uid("Person", s.person_id)},
-               {"custody_status", s.custody_status}};
+      e.attrs = {{"agency", agency_uid(s.agency)},
+                 {"person", cedar::EntityUid::Make("Person", s.person_id)},
+                 {"custody_status", s.custody_status}};
     } else if (s.type == "Person") {
       if (!persons_added.insert(s.id).second) continue;
       auto pa = person_attrs(s);
       if (!pa.ok()) return pa.status();
-      attrs = *pa;
+      e.attrs = std::move(pa.value());
     } else if (s.type == "PlateRead" || s.type == "Plate") {
-      attrs = {{"agency", Uid("Agency", s.agency)}, {"state", s.state}};
+      e.attrs = {{"agency", agency_uid(s.agency)}, {"state", s.state}};
     } else {
       return Status::InvalidArgument("unknown subject type " + s.type);
     }
-    entities.push_back({{"uid", Uid(s.type, s.id)}, {"attrs", attrs}, {"parents", json::array()}});
+    TG_RETURN_IF_ERROR(add(std::move(e)));
   }
+  store.Finalize();
 
-  auto store = cedar::ParseEntitiesWithSchema(*packs_.schema, entities, *action_entities_);
-  if (!store.ok()) return Status::Internal("entities: " + store.status().message());
   std::vector<cedar::Value> contexts;
   std::vector<cedar::EntityUid> action_uids;
   for (const auto& a : actions) {
     auto uid = cedar::EntityUid::Make("Action", a);
     action_uids.push_back(uid);
-    // Actions mostly share one context type: reuse the last parse when it conforms.
-    if (!contexts.empty() && cedar::ContextConforms(*packs_.schema, uid, contexts.back())) {
-      contexts.push_back(contexts.back());
-      continue;
+    if (!cedar::ContextConforms(schema, uid, context)) {
+      return Status::Internal("context for " + a + " does not have the action's context type");
     }
-    auto ctx = cedar::ParseContextWithSchema(*packs_.schema, uid, context);
-    if (!ctx.ok()) return Status::Internal("context for " + a + ": " + ctx.status().message());
-    contexts.push_back(std::move(ctx.value()));
+    contexts.push_back(context);
   }
 
   std::vector<std::vector<ActionDecision>> out;
@@ -171,7 +181,7 @@ Result<std::vector<std::vector<ActionDecision>>> Decider::Decide(
     row.reserve(actions.size());
     for (size_t j = 0; j < actions.size(); ++j) {
       cedar::Request req{principal, action_uids[j], resource, contexts[j]};
-      cedar::Response r = authorizer_->IsAuthorized(req, *store);
+      cedar::Response r = authorizer_->IsAuthorized(req, store);
       PackDecision pd = DecisionOf(r, packs_);
       ActionDecision d{actions[j], pd.outcome, pd.policies, pd.errors};
       if (!d.errors.empty() && d.outcome == "allow") d.outcome = "deny";  // default deny on error

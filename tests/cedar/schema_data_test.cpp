@@ -142,3 +142,80 @@ TEST_F(SchemaData, RequestValidation) {
 
 }  // namespace
 }  // namespace tg::cedar
+
+namespace tg::cedar {
+namespace {
+
+// Entities built in memory are held to the schema like entities read from JSON.
+TEST_F(SchemaData, EntitiesBuiltInMemoryAreCheckedAgainstTheSchema) {
+  auto user = [] {
+    Entity e;
+    e.uid = EntityUid::Make("User", "alice");
+    e.attrs = {{"name", "Alice"},
+               {"score", *MakeExtensionValue("decimal", "1.5")},
+               {"roles", Value::Set({Value("clerk")})},
+               {"seen", Value::Record({{"at", *MakeExtensionValue("datetime", "2026-01-01")},
+                                       {"for", *MakeExtensionValue("duration", "1h")}})}};
+    e.parents = {EntityUid::Make("Group", "staff")};
+    return e;
+  };
+  EXPECT_TRUE(CheckEntityConforms(schema_, user()).ok());
+  Entity missing = user();
+  missing.attrs.erase("name");
+  EXPECT_FALSE(CheckEntityConforms(schema_, missing).ok());
+  Entity extra = user();
+  extra.attrs.emplace("shoe_size", int64_t(9));
+  EXPECT_FALSE(CheckEntityConforms(schema_, extra).ok());
+  Entity wrong = user();
+  wrong.attrs["score"] = Value("1.5");  // a string where the schema says decimal
+  EXPECT_FALSE(CheckEntityConforms(schema_, wrong).ok());
+  Entity boss = user();
+  boss.attrs.emplace("boss", EntityUid::Make("Doc", "d"));  // an entity of the wrong type
+  EXPECT_FALSE(CheckEntityConforms(schema_, boss).ok());
+  Entity parent = user();
+  parent.parents = {EntityUid::Make("Doc", "d")};
+  EXPECT_FALSE(CheckEntityConforms(schema_, parent).ok());
+  Entity undeclared;
+  undeclared.uid = EntityUid::Make("Robot", "r2");
+  EXPECT_FALSE(CheckEntityConforms(schema_, undeclared).ok());
+  Entity color;
+  color.uid = EntityUid::Make("Color", "green");  // not among the enum's ids
+  EXPECT_FALSE(CheckEntityConforms(schema_, color).ok());
+  Entity doc;
+  doc.uid = EntityUid::Make("Doc", "d");
+  doc.tags = {{"n", int64_t(1)}};
+  EXPECT_TRUE(CheckEntityConforms(schema_, doc).ok());
+  doc.tags = {{"n", Value("one")}};
+  EXPECT_FALSE(CheckEntityConforms(schema_, doc).ok());
+  Entity untagged = user();
+  untagged.tags = {{"n", int64_t(1)}};
+  EXPECT_FALSE(CheckEntityConforms(schema_, untagged).ok());
+}
+
+// A store layered on a base finds the base's entities and their ancestors.
+TEST(EntitiesLayer, LookupsFallThroughToTheBase) {
+  Entities base;
+  Entity g;
+  g.uid = EntityUid::Make("Group", "all");
+  ASSERT_TRUE(base.Add(g).ok());
+  Entity s;
+  s.uid = EntityUid::Make("Group", "staff");
+  s.parents = {g.uid};
+  ASSERT_TRUE(base.Add(s).ok());
+  base.Finalize();
+  Entities top;
+  top.SetBase(&base);
+  Entity u;
+  u.uid = EntityUid::Make("User", "alice");
+  u.parents = {s.uid};
+  ASSERT_TRUE(top.Add(u).ok());
+  top.Finalize();
+  EXPECT_NE(top.Find(s.uid), nullptr);
+  EXPECT_TRUE(top.IsDescendantOrSelf(u.uid, g.uid));  // through the base's closure
+  EXPECT_TRUE(top.IsDescendantOrSelf(s.uid, g.uid));
+  EXPECT_EQ(top.size(), 1u);
+  EXPECT_EQ(top.All().size(), 3u);
+}
+
+}  // namespace
+}  // namespace tg::cedar
