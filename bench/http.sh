@@ -17,7 +17,7 @@ tg=$build/trustgate
 command -v wrk >/dev/null && command -v nginx >/dev/null || { echo "http.sh: needs wrk and nginx: scripts/install-deps --bench" >&2; exit 1; }
 [ -x "$tg" ] || { echo "http.sh: no $tg (make first)" >&2; exit 1; }
 
-work=$(mktemp -d /tmp/tg-bench-http.XXXXXX)
+work=$(mktemp -d "${TMPDIR:-/tmp}/tg-bench-http.XXXXXX")
 gw_pid=; ngx_pid=
 cleanup() {
   [ -n "$gw_pid" ] && kill "$gw_pid" 2>/dev/null && wait "$gw_pid" 2>/dev/null || true

@@ -92,13 +92,16 @@ Status ReplaceFileDurably(const std::string& path, const std::string& data, int 
 }
 
 Status ReplaceFile(const std::string& path, const std::string& data) {
-  std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0644);
-  if (fd < 0) return Errno("create", tmp);
-  Status s = WriteAll(fd, data, tmp);
+  std::string spare = path + ".next";
+  int fd = ::open(spare.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0644);
+  if (fd < 0) return Errno("create", spare);
+  Status s = WriteAll(fd, data, spare);
   ::close(fd);
   TG_RETURN_IF_ERROR(s);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) return Errno("rename to", path);
+  // Swap the names: the spare keeps its inode for the next call (see files.h).
+  if (::renameat2(AT_FDCWD, spare.c_str(), AT_FDCWD, path.c_str(), RENAME_EXCHANGE) == 0) return Status::OK();
+  if (errno != ENOENT && errno != EINVAL && errno != ENOSYS) return Errno("exchange with", path);
+  if (::rename(spare.c_str(), path.c_str()) != 0) return Errno("rename to", path);
   return Status::OK();
 }
 

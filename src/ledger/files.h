@@ -16,8 +16,12 @@ bool PathExists(const std::string& path);
 Status ReplaceFileDurably(const std::string& path, const std::string& data, int mode = 0644);
 // fsync of a directory, so entries created in it survive a crash.
 Status SyncDirectory(const std::string& dir);
-// Atomic but not durable replace (temp file, rename): readers see the old or the new
-// contents, never a mix; a machine crash may leave either, or the new one torn.
+// Atomic but not durable replace: the data goes to `path.next`, then the two names are
+// exchanged (renameat2 RENAME_EXCHANGE), so readers opening `path` see the old or the new
+// contents, never a mix, and `path.next` is left holding the previous contents. No inode is
+// freed per call: ext4 slows down allocating inodes among many recently freed ones, which a
+// rename over `path` hundreds of times a second would cause. A machine crash may leave the
+// old contents or the new ones torn.
 Status ReplaceFile(const std::string& path, const std::string& data);
 // syncfs() of the filesystem holding `dir`: everything written there so far is durable.
 Status SyncFilesystem(const std::string& dir);
