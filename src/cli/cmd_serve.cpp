@@ -16,20 +16,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Where the policy packs are when not configured: $TRUSTGATE_POLICIES, the checkout's
-// policies/ beside the build directory, or ./policies.
-std::string FindPolicyRoot() {
-  if (const char* env = std::getenv("TRUSTGATE_POLICIES")) return env;
-  std::error_code ec;
-  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    for (fs::path p = exe.parent_path(); !p.empty() && p != p.root_path(); p = p.parent_path()) {
-      if (fs::exists(p / "policies" / "schema.cedarschema")) return (p / "policies").string();
-    }
-  }
-  return "policies";
-}
-
 // Serves until SIGINT or SIGTERM, then shuts down gracefully: in-flight requests finish and
 // their audit records are durable before the process exits.
 void ServeUntilSignal(const gateway::GatewayConfig& config, const std::function<void(const gateway::Server&)>& banner) {
@@ -55,6 +41,18 @@ void ServeUntilSignal(const gateway::GatewayConfig& config, const std::function<
 }
 
 }  // namespace
+
+std::string FindPolicyRoot() {
+  if (const char* env = std::getenv("TRUSTGATE_POLICIES")) return env;
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    for (fs::path p = exe.parent_path(); !p.empty() && p != p.root_path(); p = p.parent_path()) {
+      if (fs::exists(p / "policies" / "schema.cedarschema")) return (p / "policies").string();
+    }
+  }
+  return "policies";
+}
 
 void AddServeCommands(CLI::App& app) {
   auto* demo = app.add_subcommand(

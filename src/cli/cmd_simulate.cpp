@@ -98,19 +98,8 @@ struct SimulateFlags {
   bool score = false;
 };
 
-// Where the policy packs are: $TRUSTGATE_POLICIES, the checkout's policies/ above the binary,
-// or ./policies (as `trustgate demo` looks for them).
 std::string PolicyRoot(const std::string& configured) {
-  if (!configured.empty()) return configured;
-  if (const char* env = std::getenv("TRUSTGATE_POLICIES")) return env;
-  std::error_code ec;
-  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    for (fs::path p = exe.parent_path(); !p.empty() && p != p.root_path(); p = p.parent_path()) {
-      if (fs::exists(p / "policies" / "schema.cedarschema")) return (p / "policies").string();
-    }
-  }
-  return "policies";
+  return configured.empty() ? FindPolicyRoot() : configured;
 }
 
 // The county's records the plan draws on: bookings with release dates, their persons, the

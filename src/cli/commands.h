@@ -26,6 +26,10 @@ void AddAuditCommands(CLI::App& app);
 // simulate (cmd_simulate.cpp): simulated traffic with injected violations, and its truth.
 void AddSimulateCommand(CLI::App& app);
 
+// Where the policy packs are when not configured: $TRUSTGATE_POLICIES, the checkout's
+// policies/ above the binary, or ./policies. (cmd_serve.cpp)
+std::string FindPolicyRoot();
+
 // Prints "trustgate: MESSAGE" to stderr and throws CLI::RuntimeError(code).
 [[noreturn]] void Fail(const std::string& message, int code = 1);
 

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "gateway/config.h"
 #include "http_client.h"
 #include "records/county.h"
 
@@ -34,6 +35,21 @@ inline std::string MakeCounty(const char* tag) {
   Status s = records::GenerateCounty(o);
   if (!s.ok()) throw std::runtime_error("GenerateCounty: " + s.ToString());
   return dir;
+}
+
+// A gateway over `county`: a free loopback port, two threads, no per-address limit, the
+// checkout's baseline pack, the log and audit store inside the county directory.
+inline GatewayConfig CountyConfig(const std::string& county) {
+  GatewayConfig c;
+  c.server.listen = "127.0.0.1:0";
+  c.server.threads = 2;
+  c.server.rate_limits.per_address_per_second = 0;
+  c.store_path = records::CountyDbPath(county);
+  c.log_dir = county + "/log";
+  c.audit_store_path = county + "/audit.db";
+  c.policy_root = std::string(TG_SOURCE_DIR) + "/policies";
+  c.policy_packs = {"baseline"};
+  return c;
 }
 
 inline nlohmann::json ReadJsonFile(const std::string& path) {

@@ -33,15 +33,7 @@ class GatewayE2E : public ::testing::Test {
   }
 
   void SetUp() override {
-    GatewayConfig c;
-    c.server.listen = "127.0.0.1:0";
-    c.server.threads = 2;
-    c.server.rate_limits.per_address_per_second = 0;
-    c.store_path = records::CountyDbPath(*county_);
-    c.log_dir = *county_ + "/log";
-    c.audit_store_path = *county_ + "/audit.db";
-    c.policy_root = std::string(TG_SOURCE_DIR) + "/policies";
-    c.policy_packs = {"baseline"};
+    GatewayConfig c = testing::CountyConfig(*county_);
     auto gw = Gateway::Open(c);
     ASSERT_TRUE(gw.ok()) << gw.status().ToString();
     gateway_ = std::move(gw.value());

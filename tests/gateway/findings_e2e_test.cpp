@@ -20,15 +20,7 @@ TEST(GatewayFindings, InspectorSeesBarredRecipientFindingWithEvidenceInTheLog) {
   std::string county = testing::MakeCounty("findings");
   json tokens = testing::ReadJsonFile(records::DemoTokensPath(county));
   auto token = [&](const std::string& p) { return "Bearer " + tokens[p].get<std::string>(); };
-  GatewayConfig c;
-  c.server.listen = "127.0.0.1:0";
-  c.server.threads = 2;
-  c.server.rate_limits.per_address_per_second = 0;
-  c.store_path = records::CountyDbPath(county);
-  c.log_dir = county + "/log";
-  c.audit_store_path = county + "/audit.db";
-  c.policy_root = std::string(TG_SOURCE_DIR) + "/policies";
-  c.policy_packs = {"baseline"};
+  GatewayConfig c = testing::CountyConfig(county);
   auto gw = Gateway::Open(c);
   ASSERT_TRUE(gw.ok()) << gw.status().ToString();
   auto server = Server::Start(c.server, gw.value()->handler());

@@ -31,16 +31,9 @@ std::vector<json> AuditRecords(const std::string& path) {
 
 TEST(GatewayRejections, FloodIsAuditedOncePerSecondAndOversizedHeadersAreAudited) {
   std::string county = testing::MakeCounty("rejections");
-  GatewayConfig c;
-  c.server.listen = "127.0.0.1:0";
-  c.server.threads = 2;
+  GatewayConfig c = testing::CountyConfig(county);
   c.server.rate_limits.per_address_per_second = 0.5;  // one request, then 429s for two seconds
   c.server.rate_limits.per_address_burst = 1;
-  c.store_path = records::CountyDbPath(county);
-  c.log_dir = county + "/log";
-  c.audit_store_path = county + "/audit.db";
-  c.policy_root = std::string(TG_SOURCE_DIR) + "/policies";
-  c.policy_packs = {"baseline"};
   auto gw = Gateway::Open(c);
   ASSERT_TRUE(gw.ok()) << gw.status().ToString();
   auto server = Server::Start(c.server, gw.value()->handler(), gw.value()->rejection_sink());

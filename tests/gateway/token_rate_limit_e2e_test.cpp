@@ -16,18 +16,10 @@ using nlohmann::json;
 TEST(GatewayTokenRateLimit, TokenPastItsBurstGets429AndOthersAreServed) {
   std::string county = testing::MakeCounty("rate");
   json tokens = testing::ReadJsonFile(records::DemoTokensPath(county));
-  GatewayConfig c;
-  c.server.listen = "127.0.0.1:0";
-  c.server.threads = 2;
-  c.server.rate_limits.per_address_per_second = 0;
+  GatewayConfig c = testing::CountyConfig(county);
   // One request per 100 s after a burst of three: the refill cannot matter during the test.
   c.server.rate_limits.per_token_per_second = 0.01;
   c.server.rate_limits.per_token_burst = 3;
-  c.store_path = records::CountyDbPath(county);
-  c.log_dir = county + "/log";
-  c.audit_store_path = county + "/audit.db";
-  c.policy_root = std::string(TG_SOURCE_DIR) + "/policies";
-  c.policy_packs = {"baseline"};
   auto gw = Gateway::Open(c);
   ASSERT_TRUE(gw.ok()) << gw.status().ToString();
   auto server = Server::Start(c.server, gw.value()->handler());

@@ -18,19 +18,10 @@ namespace {
 using testing::TempDir;
 namespace fs = std::filesystem;
 
-std::string Entry(uint64_t i) { return "journal-entry-" + std::to_string(i); }
+using testing::AppendRange;
+using testing::LogEntry;
 
-LogOptions Quick() {
-  LogOptions o;
-  o.max_batch_wait = std::chrono::microseconds(100);
-  return o;
-}
-
-void Append(Log& log, uint64_t from, uint64_t to) {
-  std::vector<Ticket> t;
-  for (uint64_t i = from; i < to; ++i) t.push_back(*log.Append(Entry(i)));
-  for (auto& x : t) ASSERT_TRUE(x.Wait().ok());
-}
+LogOptions Quick() { return testing::QuickLogOptions(); }
 
 // Copies the log directory while `log` is open (no clean close: the journal is not reset).
 void CopyLive(const std::string& from, const std::string& to) {
@@ -54,8 +45,8 @@ TEST(LedgerJournal, OpenReplaysEveryAcknowledgedEntryWhenTheTilesAreLost) {
     auto log = Log::Open(dir / "log", Quick());
     ASSERT_TRUE(log.ok()) << log.status().ToString();
     vkey = (*log)->verifier_key();
-    Append(**log, 0, 300);
-    Append(**log, 300, 1000);
+    AppendRange(**log, 0, 300);
+    AppendRange(**log, 300, 1000);
     CopyLive(dir / "log", dir / "copy");
   }
   auto j = Journal::Read(dir / "copy/journal");
@@ -68,8 +59,8 @@ TEST(LedgerJournal, OpenReplaysEveryAcknowledgedEntryWhenTheTilesAreLost) {
   auto log = Log::Open(dir / "copy", Quick());
   ASSERT_TRUE(log.ok()) << log.status().ToString();
   EXPECT_EQ((*log)->CurrentCheckpoint().size, 1000u);
-  for (uint64_t i : {0u, 255u, 256u, 999u}) EXPECT_EQ(*(*log)->ReadEntry(i), Entry(i));
-  Append(**log, 1000, 1100);  // and it goes on from there
+  for (uint64_t i : {0u, 255u, 256u, 999u}) EXPECT_EQ(*(*log)->ReadEntry(i), LogEntry(i));
+  AppendRange(**log, 1000, 1100);  // and it goes on from there
   log->reset();
   EXPECT_TRUE(VerifyLogDirectory(dir / "copy", vkey).ok());
   // The original, closed cleanly, has the same tree.
@@ -83,7 +74,7 @@ TEST(LedgerJournal, ATornTailIsCutOffAndTheRestKept) {
   ASSERT_TRUE(Log::Init(dir / "log", "example.gov/log").ok());
   {
     auto log = Log::Open(dir / "log", Quick());
-    Append(**log, 0, 500);
+    AppendRange(**log, 0, 500);
     CopyLive(dir / "log", dir / "copy");
   }
   // A record cut short, as a crash mid-append leaves it (never acknowledged).
@@ -97,7 +88,7 @@ TEST(LedgerJournal, ATornTailIsCutOffAndTheRestKept) {
   log->reset();
   {
     auto live = Log::Open(dir / "log", Quick());
-    Append(**live, 500, 600);
+    AppendRange(**live, 500, 600);
     CopyLive(dir / "log", dir / "copy2");
   }
   std::string j2 = testing::ReadFile(dir / "copy2/journal");
@@ -119,8 +110,8 @@ TEST(LedgerJournal, ADamagedRecordFollowedByOthersIsCorruption) {
   ASSERT_TRUE(Log::Init(dir / "log", "example.gov/log").ok());
   {
     auto log = Log::Open(dir / "log", Quick());
-    Append(**log, 0, 50);
-    Append(**log, 50, 100);
+    AppendRange(**log, 0, 50);
+    AppendRange(**log, 50, 100);
     CopyLive(dir / "log", dir / "copy");
   }
   auto j = Journal::Read(dir / "copy/journal");
@@ -138,7 +129,7 @@ TEST(LedgerJournal, ADamagedRecordFollowedByOthersIsCorruption) {
 TEST(LedgerJournal, ADamagedHeaderIsCorruption) {
   TempDir dir;
   ASSERT_TRUE(Log::Init(dir / "log", "example.gov/log").ok());
-  { auto log = Log::Open(dir / "log", Quick()); Append(**log, 0, 10); }
+  { auto log = Log::Open(dir / "log", Quick()); AppendRange(**log, 0, 10); }
   testing::FlipByte(dir / "log/journal", 12);
   auto log = Log::Open(dir / "log", Quick());
   ASSERT_FALSE(log.ok());
@@ -151,7 +142,7 @@ TEST(LedgerJournal, APassedSizeLimitSyncsTheTilesAndRestartsTheJournal) {
   LogOptions o = Quick();
   o.journal_max_bytes = 4096;
   auto log = Log::Open(dir / "log", o);
-  for (uint64_t i = 0; i < 2000; i += 100) Append(**log, i, i + 100);
+  for (uint64_t i = 0; i < 2000; i += 100) AppendRange(**log, i, i + 100);
   EXPECT_GT((*log)->Stats().base_syncs, 0u);
   EXPECT_LT(fs::file_size(dir / "log/journal"), 4096u + 8192u);
   auto j = Journal::Read(dir / "log/journal");

@@ -11,9 +11,32 @@
 #include <vector>
 
 #include "ledger/hash.h"
+#include "ledger/log.h"
 #include "ledger/proof.h"
 
 namespace tg::ledger::testing {
+
+// The entry the log tests append at index i.
+inline std::string LogEntry(uint64_t i) { return "entry-" + std::to_string(i); }
+
+// Log options for tests: a short batch wait, so appends resolve quickly.
+inline LogOptions QuickLogOptions() {
+  LogOptions o;
+  o.max_batch_wait = std::chrono::microseconds(200);
+  return o;
+}
+
+// Appends LogEntry(i) for i in [from, to), checking each index, and waits for all of them.
+inline void AppendRange(Log& log, uint64_t from, uint64_t to) {
+  std::vector<Ticket> tickets;
+  for (uint64_t i = from; i < to; ++i) {
+    auto t = log.Append(LogEntry(i));
+    ASSERT_TRUE(t.ok()) << t.status().ToString();
+    ASSERT_EQ(t->index(), i);
+    tickets.push_back(*t);
+  }
+  for (auto& t : tickets) ASSERT_TRUE(t.Wait().ok());
+}
 
 // A fresh directory removed at scope exit.
 class TempDir {

@@ -20,25 +20,10 @@ namespace {
 using testing::ReferenceRange;
 using testing::TempDir;
 
-std::string EntryFor(uint64_t i) { return "entry-" + std::to_string(i); }
+using testing::AppendRange;
 
-LogOptions Fast() {
-  LogOptions o;
-  o.max_batch_wait = std::chrono::microseconds(200);
-  return o;
-}
-
-// Appends entries [from, to) and waits for all of them.
-void AppendRange(Log& log, uint64_t from, uint64_t to) {
-  std::vector<Ticket> tickets;
-  for (uint64_t i = from; i < to; ++i) {
-    auto t = log.Append(EntryFor(i));
-    ASSERT_TRUE(t.ok()) << t.status().ToString();
-    ASSERT_EQ(t->index(), i);
-    tickets.push_back(*t);
-  }
-  for (auto& t : tickets) ASSERT_TRUE(t.Wait().ok());
-}
+std::string EntryFor(uint64_t i) { return testing::LogEntry(i); }
+LogOptions Fast() { return testing::QuickLogOptions(); }
 
 std::vector<Hash> ReferenceLeaves(uint64_t n) {
   std::vector<Hash> out;
