@@ -322,7 +322,7 @@ const Value* EvalContext::Eval(const Expr& e, Value& scratch) {
       }
       Result<Value> r = CallExtension(e.name, args);
       if (!r.ok()) {
-        const std::string& m = r.status().message();
+        std::string m = r.status().message();  // status() returns a copy
         bool type = m.rfind("typeError", 0) == 0;
         return Fail(type ? EvalErrorKind::kTypeError : EvalErrorKind::kExtensionError, m);
       }

@@ -90,7 +90,8 @@ TEST(GatewayFindings, InspectorSeesBarredRecipientFindingWithEvidenceInTheLog) {
   for (const auto& f : oj["findings"]) EXPECT_EQ(f["detector"], "barred_recipient");
   auto later = client.Send("GET", "/v1/audit/findings?from=2999-01-01", {{"Authorization", inspector}});
   ASSERT_EQ(later.status, 200) << later.body;
-  for (const auto& f : json::parse(later.body)["findings"]) EXPECT_TRUE(f["evidence"].empty()) << f.dump();
+  json lj = json::parse(later.body);  // kept alive: a range-for would not extend a temporary's life
+  for (const auto& f : lj["findings"]) EXPECT_TRUE(f["evidence"].empty()) << f.dump();
   auto bad = client.Send("GET", "/v1/audit/findings?to=yesterday", {{"Authorization", inspector}});
   EXPECT_EQ(bad.status, 400) << bad.body;
 
