@@ -20,6 +20,13 @@ if(EXISTS ${TG_CEDAR_CORPUS_ARCHIVE})
                        PASS_REGULAR_EXPRESSION " passed, 0 failed"
                        FAIL_REGULAR_EXPRESSION "FAIL ")
 
+  # The corpus read through the engine's API (not the command), after the fixture unpacked it;
+  # excluded from test_cedar's discovery (TG_CEDAR_EXCLUDE) so it never races the unpacking.
+  add_test(NAME cedar_corpus_api COMMAND test_cedar --gtest_filter=CedarCorpus.*
+           WORKING_DIRECTORY ${CMAKE_BINARY_DIR})
+  set_tests_properties(cedar_corpus_api PROPERTIES FIXTURES_REQUIRED cedar_corpus LABELS cedar
+                       FAIL_REGULAR_EXPRESSION "SKIPPED")
+
   # `policy validate` names file:line:col and exits non-zero on an invalid policy.
   add_test(NAME cedar_validate_reports_location
            COMMAND trustgate policy validate
