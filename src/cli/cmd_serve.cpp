@@ -54,6 +54,26 @@ std::string FindPolicyRoot() {
   return "policies";
 }
 
+gateway::GatewayConfig CountyGatewayConfig(const std::string& dir, const std::string& policies,
+                                           const std::vector<std::string>& packs, const std::string& origin) {
+  gateway::GatewayConfig c;
+  c.store_path = records::CountyDbPath(dir);
+  c.audit_store_path = (fs::path(dir) / "audit.db").string();
+  c.log_dir = (fs::path(dir) / "log").string();
+  c.log_origin = origin;
+  c.policy_root = policies.empty() ? FindPolicyRoot() : policies;
+  c.policy_packs = packs;
+  if (c.policy_packs.empty()) {
+    bool la = fs::exists(fs::path(c.policy_root) / "los-angeles-county" / "pack.json") &&
+              fs::exists(fs::path(c.policy_root) / "los-angeles-city" / "pack.json");
+    c.policy_packs = la ? std::vector<std::string>{"los-angeles-county", "los-angeles-city"}
+                        : std::vector<std::string>{"baseline"};
+  }
+  std::string codes = records::ResolveSharedDir("") + "/data/ca-offense-codes.csv";
+  if (fs::exists(codes)) c.offense_codes_file = codes;
+  return c;
+}
+
 void AddServeCommands(CLI::App& app) {
   auto* demo = app.add_subcommand(
       "demo", "Serve a synthetic county: generates it in DIR unless one is there, initialises the log, "
@@ -90,26 +110,12 @@ void AddServeCommands(CLI::App& app) {
       Status s = records::GenerateCounty(o);
       if (!s.ok()) Fail("generate: " + s.ToString());
     }
-    gateway::GatewayConfig c;
+    gateway::GatewayConfig c = CountyGatewayConfig(dir, *policies, *packs, "trustgate.demo/log");
     c.server.listen = *listen;
     c.server.rate_limits.per_token_per_second = *token_rps;
     c.server.rate_limits.per_token_burst = 2 * *token_rps;
     c.server.rate_limits.per_address_per_second = *address_rps;
     c.server.rate_limits.per_address_burst = 2 * *address_rps;
-    c.store_path = records::CountyDbPath(dir);
-    c.audit_store_path = (fs::path(dir) / "audit.db").string();
-    c.log_dir = (fs::path(dir) / "log").string();
-    c.log_origin = "trustgate.demo/log";
-    c.policy_root = policies->empty() ? FindPolicyRoot() : *policies;
-    c.policy_packs = *packs;
-    if (c.policy_packs.empty()) {
-      bool la = fs::exists(fs::path(c.policy_root) / "los-angeles-county" / "pack.json") &&
-                fs::exists(fs::path(c.policy_root) / "los-angeles-city" / "pack.json");
-      c.policy_packs = la ? std::vector<std::string>{"los-angeles-county", "los-angeles-city"}
-                          : std::vector<std::string>{"baseline"};
-    }
-    std::string codes = records::ResolveSharedDir("") + "/data/ca-offense-codes.csv";
-    if (fs::exists(codes)) c.offense_codes_file = codes;
     c.tokens_file = records::DemoTokensPath(dir);
     ServeUntilSignal(c, [&](const gateway::Server& server) {
       std::string base = std::string(server.scheme()) + "://127.0.0.1:" + std::to_string(server.port());

@@ -98,10 +98,6 @@ struct SimulateFlags {
   bool score = false;
 };
 
-std::string PolicyRoot(const std::string& configured) {
-  return configured.empty() ? FindPolicyRoot() : configured;
-}
-
 // The county's records the plan draws on: bookings with release dates, their persons, the
 // plates of vehicles in field contacts, last names for the locator.
 oversight::SimulationInputs DrawInputs(records::Store& store, const SimulateFlags& f, records::TimeMs now) {
@@ -308,27 +304,13 @@ void Run(const SimulateFlags& f) {
 
   // 2. A real gateway on a loopback port, as `trustgate demo` runs it (no per-token limit:
   //    the simulation compresses days of work into minutes).
-  gateway::GatewayConfig c;
+  gateway::GatewayConfig c = CountyGatewayConfig(dir, f.policies, f.packs, "trustgate.simulation/log");
   c.server.listen = f.listen;
   c.server.rate_limits.per_token_per_second = 0;
   c.server.rate_limits.per_address_per_second = 0;
-  c.store_path = records::CountyDbPath(dir);
-  c.audit_store_path = (fs::path(dir) / "audit.db").string();
-  c.log_dir = (fs::path(dir) / "log").string();
-  c.log_origin = "trustgate.simulation/log";
-  c.policy_root = PolicyRoot(f.policies);
-  c.policy_packs = f.packs;
-  if (c.policy_packs.empty()) {
-    bool la = fs::exists(fs::path(c.policy_root) / "los-angeles-county" / "pack.json") &&
-              fs::exists(fs::path(c.policy_root) / "los-angeles-city" / "pack.json");
-    c.policy_packs = la ? std::vector<std::string>{"los-angeles-county", "los-angeles-city"}
-                        : std::vector<std::string>{"baseline"};
-  }
-  std::string codes = records::ResolveSharedDir("") + "/data/ca-offense-codes.csv";
-  if (fs::exists(codes)) c.offense_codes_file = codes;
   auto gw = gateway::Gateway::Open(c);
   if (!gw.ok()) Fail(gw.status().message());
-  auto server = gateway::Server::Start(c.server, (*gw)->handler());
+  auto server = gateway::Server::Start(c.server, (*gw)->handler(), (*gw)->rejection_sink());
   if (!server.ok()) Fail(server.status().message());
   std::fprintf(stderr, "trustgate: simulating %d days, %zu calls by %zu simulated staff, through the gateway on port %u\n",
                f.days, plan->calls.size(), plan->users.size(), (*server)->port());

@@ -5,6 +5,9 @@
 
 #include <CLI/CLI.hpp>
 #include <string>
+#include <vector>
+
+#include "gateway/config.h"
 
 namespace tg::cli {
 
@@ -29,6 +32,13 @@ void AddSimulateCommand(CLI::App& app);
 // Where the policy packs are when not configured: $TRUSTGATE_POLICIES, the checkout's
 // policies/ above the binary, or ./policies. (cmd_serve.cpp)
 std::string FindPolicyRoot();
+
+// The gateway over a county data directory (county.db, audit.db, log/ in DIR), as demo and
+// simulate serve it: packs as given, else the Los Angeles configuration when its packs are
+// under the policy root (`policies`, else FindPolicyRoot()), else baseline; the shared
+// California offense codes when present. Listen address and rate limits are the caller's.
+gateway::GatewayConfig CountyGatewayConfig(const std::string& dir, const std::string& policies,
+                                           const std::vector<std::string>& packs, const std::string& origin);
 
 // Prints "trustgate: MESSAGE" to stderr and throws CLI::RuntimeError(code).
 [[noreturn]] void Fail(const std::string& message, int code = 1);

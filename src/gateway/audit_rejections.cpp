@@ -5,8 +5,6 @@
 #include <spdlog/spdlog.h>
 
 #include "gateway/gateway_impl.h"
-#include "ledger/commitment.h"
-#include "ledger/hash.h"
 
 namespace tg::gateway {
 
@@ -35,26 +33,19 @@ void Gateway::Impl::AuditRejection(const Rejection& r) {
   a.authority_kind = "none";
   a.status = r.status;
   a.outcome = r.status == 429 ? "rate_limited" : r.status >= 500 ? "error" : "invalid";
-  {
-    std::lock_guard lock(outcome_mu);
-    ++outcome_counts[a.outcome];
-  }
-  std::string record = a.Canonical();
-  auto commitment = ledger::Commit(record);
-  if (!commitment.ok()) {
-    spdlog::error("cannot audit a refused request: {}", commitment.status().ToString());
+  auto prepared = PrepareAudit(a);
+  if (!prepared.ok()) {
+    spdlog::error("cannot audit a refused request: {}", prepared.status().ToString());
     return;
   }
-  std::string entry = ledger::EntryBytes(commitment->entry);
-  std::string leaf = ledger::HashBase64(ledger::LeafHash(entry));
-  auto index = log->Append(entry, [](Result<uint64_t> done) {
+  auto index = log->Append(std::move(prepared->entry), [](Result<uint64_t> done) {
     if (!done.ok()) spdlog::error("audit of a refused request not durable: {}", done.status().ToString());
   });
   if (!index.ok()) {
     spdlog::error("cannot audit a refused request: {}", index.status().ToString());
     return;
   }
-  audit_store->Write(AuditRow{*index, std::move(record), commitment->salt, leaf}, [](Status s) {
+  audit_store->Write(AuditRow{*index, std::move(prepared->record), std::move(prepared->salt), prepared->leaf}, [](Status s) {
     if (!s.ok()) spdlog::error("audit store: refused request not stored: {}", s.ToString());
   });
 }

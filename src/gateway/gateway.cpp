@@ -295,25 +295,34 @@ struct Pending {
 };
 }  // namespace
 
+Result<Gateway::Impl::PreparedAudit> Gateway::Impl::PrepareAudit(const AuditRecord& audit) {
+  {
+    std::lock_guard lock(outcome_mu);
+    ++outcome_counts[audit.outcome];
+  }
+  PreparedAudit p;
+  p.record = audit.Canonical();
+  auto commitment = ledger::Commit(p.record);
+  if (!commitment.ok()) return commitment.status();
+  p.entry = ledger::EntryBytes(commitment->entry);
+  p.leaf = ledger::HashBase64(ledger::LeafHash(p.entry));
+  p.salt = std::move(commitment->salt);
+  return p;
+}
+
 void Gateway::Impl::Finish(const ExchangePtr& x, int status, const std::string& outcome, json body,
                            const std::string& content_type) {
   x->audit.status = status;
   x->audit.outcome = outcome;
-  {
-    std::lock_guard lock(outcome_mu);
-    ++outcome_counts[outcome];
-  }
-  std::string record = x->audit.Canonical();
-  auto commitment = ledger::Commit(record);
-  if (!commitment.ok()) {
-    x->respond(JsonError(503, "audit_unavailable", "cannot commit the audit record: " + commitment.status().message()));
+  auto prepared = PrepareAudit(x->audit);
+  if (!prepared.ok()) {
+    x->respond(JsonError(503, "audit_unavailable", "cannot commit the audit record: " + prepared.status().message()));
     return;
   }
-  std::string entry = ledger::EntryBytes(commitment->entry);
-  std::string leaf = ledger::HashBase64(ledger::LeafHash(entry));
+  const std::string& leaf = prepared->leaf;
   auto pending = std::make_shared<Pending>();
   pending->respond = x->respond;
-  auto index = log->Append(entry, [pending](Result<uint64_t> r) { pending->Done(r.status()); });
+  auto index = log->Append(std::move(prepared->entry), [pending](Result<uint64_t> r) { pending->Done(r.status()); });
   if (!index.ok()) {
     x->respond(JsonError(503, "audit_unavailable",
                          "the log refuses appends, so no data is released: " + index.status().message()));
@@ -333,7 +342,7 @@ void Gateway::Impl::Finish(const ExchangePtr& x, int status, const std::string& 
   resp.headers.emplace_back("TrustGate-Audit-Leaf", leaf);
   if (status == 401) resp.headers.emplace_back("WWW-Authenticate", "Bearer");
   pending->response = std::move(resp);
-  audit_store->Write(AuditRow{*index, std::move(record), commitment->salt, leaf},
+  audit_store->Write(AuditRow{*index, std::move(prepared->record), std::move(prepared->salt), leaf},
                      [pending](Status s) { pending->Done(s); });
 }
 

@@ -81,6 +81,16 @@ class Gateway::Impl {
   std::mutex outcome_mu;
   std::map<std::string, uint64_t> outcome_counts;
 
+  // One audit record made ready for the log: its canonical text, the salted commitment's
+  // log entry, that entry's leaf hash (base64), and the salt; counts the record's outcome.
+  struct PreparedAudit {
+    std::string record;
+    std::string entry;
+    std::string leaf;
+    std::string salt;
+  };
+  Result<PreparedAudit> PrepareAudit(const AuditRecord& audit);
+
   // Audits a request the server refused before routing (see Server::Start's on_reject).
   // Per-address 429s are audited once per address and second, so a flood cannot turn
   // into a flood of log entries; every other rejection is audited.

@@ -428,33 +428,23 @@ class Planner {
     Truth(kGangNoCriteria, "jric", "6 entries entered on tips, no criteria recorded");
     Truth(kGangNoCriteria, "lapd", "4 entries from field cards with no criteria recorded");
     Truth(kGangReviewOverdue, "la-hidta", "6 entries not reviewed in six years");
-    for (int i = 0; i < 6; ++i) {
-      records::GangEntry g;
-      g.person_id = in_.person_ids[static_cast<size_t>(i) % in_.person_ids.size()];
-      g.gang = "Simulated Set";
-      g.source_agency = "jric";  // entered on a tip: no criteria recorded
-      g.entered_at = now - Uniform(30, 700) * kMsPerDay;
-      g.last_reviewed_at = g.entered_at;
-      plan_.gang_entries.push_back(g);
-    }
-    for (int i = 12; i < 16; ++i) {
-      records::GangEntry g;
-      g.person_id = in_.person_ids[static_cast<size_t>(i) % in_.person_ids.size()];
-      g.gang = "Simulated Set";
-      g.source_agency = "lapd";  // entered from a field card that recorded no criteria
-      g.entered_at = now - Uniform(30, 700) * kMsPerDay;
-      g.last_reviewed_at = g.entered_at;
-      plan_.gang_entries.push_back(g);
-    }
-    for (int i = 6; i < 12; ++i) {
-      records::GangEntry g;
-      g.person_id = in_.person_ids[static_cast<size_t>(i) % in_.person_ids.size()];
-      g.gang = "Simulated Set";
-      g.criteria = {"frequents_gang_area", "associates_with_members"};
-      g.source_agency = "la-hidta";  // never reviewed in six years
-      g.entered_at = g.last_reviewed_at = now - (6 * 365 + Uniform(0, 300)) * kMsPerDay;
-      plan_.gang_entries.push_back(g);
-    }
+    // Entries for persons [from, to) from `source`; `overdue`: entered and last reviewed
+    // six years ago or more, else entered within the last two years and never reviewed.
+    auto add = [&](int from, int to, const std::string& source, std::vector<std::string> criteria, bool overdue) {
+      for (int i = from; i < to; ++i) {
+        records::GangEntry g;
+        g.person_id = in_.person_ids[static_cast<size_t>(i) % in_.person_ids.size()];
+        g.gang = "Simulated Set";
+        g.criteria = criteria;
+        g.source_agency = source;
+        g.entered_at = overdue ? now - (6 * 365 + Uniform(0, 300)) * kMsPerDay : now - Uniform(30, 700) * kMsPerDay;
+        g.last_reviewed_at = g.entered_at;
+        plan_.gang_entries.push_back(g);
+      }
+    };
+    add(0, 6, "jric", {}, false);     // entered on a tip: no criteria recorded
+    add(12, 16, "lapd", {}, false);   // entered from a field card that recorded no criteria
+    add(6, 12, "la-hidta", {"frequents_gang_area", "associates_with_members"}, true);  // never reviewed in six years
   }
 
   const SimulationInputs& in_;
