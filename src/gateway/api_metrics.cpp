@@ -32,9 +32,12 @@ void Gateway::Impl::AddMetricsRoutes() {
       << "# HELP trustgate_log_commit_seconds_total Time the committer spent per phase.\n"
       << "# TYPE trustgate_log_commit_seconds_total counter\n"
       << "trustgate_log_commit_seconds_total{phase=\"tree\"} " << ls.tree_seconds << "\n"
-      << "trustgate_log_commit_seconds_total{phase=\"write\"} " << ls.write_seconds << "\n"
       << "trustgate_log_commit_seconds_total{phase=\"sync\"} " << ls.sync_seconds << "\n"
-      << "trustgate_log_commit_seconds_total{phase=\"checkpoint\"} " << ls.checkpoint_seconds << "\n";
+      << "trustgate_log_commit_seconds_total{phase=\"checkpoint\"} " << ls.checkpoint_seconds << "\n"
+      << "trustgate_log_commit_seconds_total{phase=\"stage\"} " << ls.stage_seconds << "\n"
+      << "# HELP trustgate_log_tile_write_seconds_total Time the tile writer spent writing behind the committer.\n"
+      << "# TYPE trustgate_log_tile_write_seconds_total counter\n"
+      << "trustgate_log_tile_write_seconds_total " << ls.write_seconds << "\n";
     AuditStore::Stats as = audit_store->GetStats();
     m << "# HELP trustgate_audit_store_commits_total Audit store transactions (each fsyncs the WAL).\n"
       << "# TYPE trustgate_audit_store_commits_total counter\n"

@@ -40,15 +40,43 @@ bool HashMatches(std::string_view covered, std::string_view stored) {
 
 }  // namespace
 
-Result<std::unique_ptr<Journal>> Journal::Create(const std::string& path, const std::string& base_note) {
+namespace {
+std::string Header(const std::string& base_note) {
   std::string header = kHeaderMagic;
   PutU32(header, static_cast<uint32_t>(base_note.size()));
   header += base_note;
   PutHash(header);
+  return header;
+}
+}  // namespace
+
+Result<std::unique_ptr<Journal>> Journal::Create(const std::string& path, const std::string& base_note) {
+  std::string header = Header(base_note);
   TG_RETURN_IF_ERROR(ReplaceFileDurably(path, header));
-  int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+  int fd = ::open(path.c_str(), O_RDWR | O_APPEND | O_CLOEXEC);
   if (fd < 0) return Status::IOError("open " + path + ": " + std::strerror(errno));
-  return std::unique_ptr<Journal>(new Journal(fd, header.size()));
+  return std::unique_ptr<Journal>(new Journal(path, fd, header.size()));
+}
+
+Status Journal::Restart(const std::string& base_note, uint64_t keep_from) {
+  if (keep_from > bytes_) return Status::Internal("journal restart past its end");
+  std::string data = Header(base_note);
+  size_t header = data.size();
+  data.resize(header + (bytes_ - keep_from));
+  size_t done = 0;
+  while (done < bytes_ - keep_from) {
+    ssize_t n = ::pread(fd_, data.data() + header + done, bytes_ - keep_from - done, off_t(keep_from + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return Status::IOError("journal read: " + std::string(n < 0 ? std::strerror(errno) : "short file"));
+    done += size_t(n);
+  }
+  TG_RETURN_IF_ERROR(ReplaceFileDurably(path_, data));
+  int fd = ::open(path_.c_str(), O_RDWR | O_APPEND | O_CLOEXEC);
+  if (fd < 0) return Status::IOError("open " + path_ + ": " + std::strerror(errno));
+  ::close(fd_);
+  fd_ = fd;
+  bytes_ = data.size();
+  return Status::OK();
 }
 
 Journal::~Journal() { ::close(fd_); }

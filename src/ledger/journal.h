@@ -45,9 +45,14 @@ class Journal {
   Status Append(uint64_t first_index, const std::vector<std::string_view>& entries);
   // Bytes in the file (header included).
   uint64_t bytes() const { return bytes_; }
+  // Starts the journal over from a later base: replaces the file, durably and atomically,
+  // with `base_note` followed by this journal's records from byte `keep_from` on (a record
+  // boundary: the end of the record that brought the tree to the new base's size).
+  Status Restart(const std::string& base_note, uint64_t keep_from);
 
  private:
-  Journal(int fd, uint64_t bytes) : fd_(fd), bytes_(bytes) {}
+  Journal(std::string path, int fd, uint64_t bytes) : path_(std::move(path)), fd_(fd), bytes_(bytes) {}
+  std::string path_;
   int fd_;
   uint64_t bytes_;
 };

@@ -4,8 +4,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <deque>
 #include <thread>
 
 #include "ledger/files.h"
@@ -13,6 +15,7 @@
 #include "ledger/note.h"
 #include "ledger/proof.h"
 #include "ledger/tile_reader.h"
+#include "ledger/tile_store.h"
 #include "ledger/tiles.h"
 
 namespace tg::ledger {
@@ -27,6 +30,8 @@ constexpr char kJournalFile[] = "journal";
 std::string KeyPath(const std::string& dir, const LogOptions& o) {
   return o.signing_key_path.empty() ? dir + "/" + kSigningKeyFile : o.signing_key_path;
 }
+
+using TileFiles = std::vector<std::pair<TileRef, std::string>>;
 
 std::string TileBytes(const std::vector<Hash>& hashes) {
   std::string out(hashes.size() * 32, '\0');
@@ -98,22 +103,30 @@ struct Log::Impl {
   Checkpoint checkpoint;
 
   std::unique_ptr<Journal> journal;
+  std::unique_ptr<TileStore> tiles;  // published tiles, in memory until written behind
+  // (tree size, journal bytes) at the end of each record since the journal's base: where
+  // the journal can start over once the tiles of that size are durable.
+  std::deque<std::pair<uint64_t, uint64_t>> journal_ends;
   std::thread committer;
   mutable std::mutex stats_mu;
   LogStats stats;
 
   Impl(std::string d, LogOptions o, NoteSigner s)
       : dir(std::move(d)), options(std::move(o)), signer(std::move(s)), vkey(signer.VerifierKey()),
-        reader(dir, options.tile_cache_tiles) {}
+        reader([this](const TileRef& t) { return tiles->Read(t); }, options.tile_cache_tiles) {}
 
   Status LoadRightEdge(const Checkpoint& cp);
   void DiscardPastCheckpoint();
+  // Removes the partial tiles a crash may have left torn among those of sizes (from, size).
+  void DiscardReplayedPartials(uint64_t from);
   Hash RightEdgeRoot() const;
-  void AddLeaf(const Hash& leaf, std::vector<std::pair<std::string, std::string>>& files);
-  // Adds the batch to the in-memory tree and collects the tile files it changes.
-  void BuildFiles(std::vector<Pending>& batch, std::vector<std::pair<std::string, std::string>>& files);
+  void AddLeaf(const Hash& leaf, TileFiles& files);
+  // Adds the batch to the in-memory tree and collects the tiles it changes, in order.
+  void BuildFiles(std::vector<Pending>& batch, TileFiles& files);
   Status Commit(std::vector<Pending>& batch);
-  // Makes every tile durable (syncfs), then restarts the journal from `note`.
+  // Starts the journal over from the newest base the tile writer has made durable, if any.
+  Status RestartJournal();
+  // Writes every staged tile, makes them durable (syncfs), then restarts the journal from `note`.
   Status MakeBase(const std::string& note);
   // Opens: the journal's base checkpoint, its records replayed, tiles rewritten durably.
   Status Recover(const JournalContents& journal, const NoteVerifier& verifier);
@@ -185,6 +198,28 @@ void Log::Impl::DiscardPastCheckpoint() {
   ::unlink((dir + "/" + kCheckpointFile + ".tmp").c_str());
 }
 
+// The tile writer may have been cut off in the middle of any file it was writing after the
+// journal's base, and replay rewrites only the full tiles and the newest partials. Older
+// partials in that range are deleted: they may be torn, and any of them can be cut from
+// the newer tile (which is how ReadTile serves them).
+void Log::Impl::DiscardReplayedPartials(uint64_t from) {
+  for (int l = kEntriesLevel; l < kMaxLevels; ++l) {
+    uint64_t first = LevelWidth(l, from) / kTileWidth, end = LevelWidth(l, size);
+    for (uint64_t idx = first; idx * kTileWidth < end; ++idx) {
+      unsigned keep = unsigned(std::min<uint64_t>(kTileWidth, end - idx * kTileWidth));
+      std::string pdir = dir + "/" + TilePath({l, idx, unsigned(kTileWidth)}) + ".p";
+      DIR* d = ::opendir(pdir.c_str());
+      if (!d) continue;
+      while (dirent* e = ::readdir(d)) {
+        std::string name = e->d_name;
+        if (name == "." || name == "..") continue;
+        if (std::strtoul(name.c_str(), nullptr, 10) != keep) ::unlink((pdir + "/" + name).c_str());
+      }
+      ::closedir(d);
+    }
+  }
+}
+
 Hash Log::Impl::RightEdgeRoot() const {
   if (size == 0) return EmptyRoot();
   std::vector<Hash> subtrees;  // left to right: the binary decomposition of size
@@ -204,26 +239,26 @@ Hash Log::Impl::RightEdgeRoot() const {
   return root;
 }
 
-void Log::Impl::AddLeaf(const Hash& leaf, std::vector<std::pair<std::string, std::string>>& files) {
+void Log::Impl::AddLeaf(const Hash& leaf, TileFiles& files) {
   ++size;
   Hash h = leaf;
   for (int l = 0; l < kMaxLevels; ++l) {
     levels[l].push_back(h);
     if (levels[l].size() < kTileWidth) return;
     TileRef full{l, LevelWidth(l, size) / kTileWidth - 1, unsigned(kTileWidth)};
-    files.emplace_back(TilePath(full), TileBytes(levels[l]));
+    files.emplace_back(full, TileBytes(levels[l]));
     h = ReduceHashes(levels[l].data(), kTileWidth);
     levels[l].clear();
   }
 }
 
-void Log::Impl::BuildFiles(std::vector<Pending>& batch, std::vector<std::pair<std::string, std::string>>& files) {
+void Log::Impl::BuildFiles(std::vector<Pending>& batch, TileFiles& files) {
   uint64_t old_size = size;
   for (Pending& p : batch) {
     AddLeaf(p.leaf, files);
     AppendToBundle(bundle, p.entry);
     if (++bundle_count == kTileWidth) {
-      files.emplace_back(TilePath({kEntriesLevel, size / kTileWidth - 1, unsigned(kTileWidth)}), std::move(bundle));
+      files.emplace_back(TileRef{kEntriesLevel, size / kTileWidth - 1, unsigned(kTileWidth)}, std::move(bundle));
       bundle.clear();
       bundle_count = 0;
     }
@@ -232,10 +267,10 @@ void Log::Impl::BuildFiles(std::vector<Pending>& batch, std::vector<std::pair<st
   for (int l = 0; l < kMaxLevels; ++l) {
     uint64_t width = LevelWidth(l, size);
     if (width == LevelWidth(l, old_size) || width % kTileWidth == 0) continue;
-    files.emplace_back(TilePath({l, width / kTileWidth, unsigned(width % kTileWidth)}), TileBytes(levels[l]));
+    files.emplace_back(TileRef{l, width / kTileWidth, unsigned(width % kTileWidth)}, TileBytes(levels[l]));
   }
   if (bundle_count > 0 && size != old_size)
-    files.emplace_back(TilePath({kEntriesLevel, size / kTileWidth, bundle_count}), bundle);
+    files.emplace_back(TileRef{kEntriesLevel, size / kTileWidth, bundle_count}, bundle);
 }
 
 Status Log::Impl::Commit(std::vector<Pending>& batch) {
@@ -243,7 +278,7 @@ Status Log::Impl::Commit(std::vector<Pending>& batch) {
   auto seconds = [](Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); };
   auto t0 = Clock::now();
   uint64_t first = size;
-  std::vector<std::pair<std::string, std::string>> files;
+  TileFiles files;
   BuildFiles(batch, files);
   Checkpoint cp{signer.name(), size, RightEdgeRoot()};
   auto t1 = Clock::now();
@@ -253,19 +288,20 @@ Status Log::Impl::Commit(std::vector<Pending>& batch) {
   entries.reserve(batch.size());
   for (const Pending& p : batch) entries.push_back(p.entry);
   TG_RETURN_IF_ERROR(journal->Append(first, entries));
+  journal_ends.emplace_back(size, journal->bytes());
   auto t2 = Clock::now();
-
-  BatchWriter writer(dir, options.sync_threads, options.syncfs_above_files);
-  for (auto& [path, bytes] : files) TG_RETURN_IF_ERROR(writer.Add(path, std::move(bytes)));
-  TG_RETURN_IF_ERROR(writer.WriteOnly());
-  auto t3 = Clock::now();
 
   auto note = SignNote(FormatCheckpoint(cp), signer);
   if (!note.ok()) return note.status();
-  TG_RETURN_IF_ERROR(ReplaceFile(dir + "/" + kCheckpointFile, *note));
+  auto t3 = Clock::now();
+  // The writer puts the tiles and then this checkpoint on disk behind us; until then they
+  // are read from memory.
+  TG_RETURN_IF_ERROR(tiles->Stage(size, std::move(files), *note));
   auto t4 = Clock::now();
-  bool base = journal->bytes() > options.journal_max_bytes;
-  if (base) TG_RETURN_IF_ERROR(MakeBase(*note));
+  // The journal restarts in two steps, neither waiting for the tile writer: past the limit
+  // the writer is asked to sync what it has written; a later commit restarts from there.
+  TG_RETURN_IF_ERROR(RestartJournal());
+  if (journal->bytes() > options.journal_max_bytes) tiles->RequestSync();
   auto t5 = Clock::now();
   {
     std::lock_guard lock(pub_mu);
@@ -275,20 +311,35 @@ Status Log::Impl::Commit(std::vector<Pending>& batch) {
   std::lock_guard lock(stats_mu);
   stats.batches += 1;
   stats.entries += batch.size();
-  stats.files_written += files.size();
   stats.tree_seconds += seconds(t0, t1);
   stats.sync_seconds += seconds(t1, t2) + seconds(t4, t5);
-  stats.write_seconds += seconds(t2, t3);
-  stats.checkpoint_seconds += seconds(t3, t4);
-  if (base) stats.base_syncs += 1;
+  stats.checkpoint_seconds += seconds(t2, t3);
+  stats.stage_seconds += seconds(t3, t4);
+  return Status::OK();
+}
+
+Status Log::Impl::RestartJournal() {
+  auto synced = tiles->TakeSynced();
+  if (!synced) return Status::OK();
+  while (!journal_ends.empty() && journal_ends.front().first < synced->first) journal_ends.pop_front();
+  if (journal_ends.empty() || journal_ends.front().first != synced->first)
+    return Status::Internal("no journal record ends at the synced size " + std::to_string(synced->first));
+  uint64_t keep_from = journal_ends.front().second, old_bytes = journal->bytes();
+  TG_RETURN_IF_ERROR(journal->Restart(synced->second, keep_from));
+  uint64_t header = journal->bytes() - (old_bytes - keep_from);
+  for (auto& [tree_size, end] : journal_ends) end = end - keep_from + header;
+  std::lock_guard lock(stats_mu);
+  stats.base_syncs += 1;
   return Status::OK();
 }
 
 Status Log::Impl::MakeBase(const std::string& note) {
+  TG_RETURN_IF_ERROR(tiles->Drain());
   TG_RETURN_IF_ERROR(SyncFilesystem(dir));
   auto j = Journal::Create(dir + "/" + kJournalFile, note);
   if (!j.ok()) return j.status();
   journal = std::move(j.value());
+  journal_ends.assign(1, {size, journal->bytes()});
   return Status::OK();
 }
 
@@ -316,10 +367,12 @@ Status Log::Impl::Recover(const JournalContents& jc, const NoteVerifier& verifie
   }
   std::string note_text = jc.base_note;
   if (!replay.empty()) {
-    std::vector<std::pair<std::string, std::string>> files;
+    uint64_t from = size;
+    TileFiles files;
     BuildFiles(replay, files);
+    DiscardReplayedPartials(from);
     BatchWriter writer(dir, options.sync_threads, options.syncfs_above_files);
-    for (auto& [path, bytes] : files) TG_RETURN_IF_ERROR(writer.Add(path, std::move(bytes)));
+    for (auto& [tile, bytes] : files) TG_RETURN_IF_ERROR(writer.Add(TilePath(tile), std::move(bytes)));
     TG_RETURN_IF_ERROR(writer.Commit());
     auto note = SignNote(FormatCheckpoint({signer.name(), size, RightEdgeRoot()}), signer);
     if (!note.ok()) return note.status();
@@ -329,6 +382,7 @@ Status Log::Impl::Recover(const JournalContents& jc, const NoteVerifier& verifie
   auto j = Journal::Create(dir + "/" + kJournalFile, note_text);
   if (!j.ok()) return j.status();
   journal = std::move(j.value());
+  journal_ends.assign(1, {size, journal->bytes()});
   checkpoint_text = note_text;
   checkpoint = {signer.name(), size, RightEdgeRoot()};
   return Status::OK();
@@ -464,6 +518,12 @@ Result<std::unique_ptr<Log>> Log::Open(const std::string& dir, const LogOptions&
     return journal.status();
   }
   impl->DiscardPastCheckpoint();
+  TileStore::Options tile_options;
+  tile_options.threads = options.sync_threads;
+  tile_options.delay = options.tile_write_delay;
+  tile_options.max_staged_bytes = options.max_unwritten_tile_bytes;
+  tile_options.checkpoint_file = kCheckpointFile;
+  impl->tiles = std::make_unique<TileStore>(dir, impl->size, impl->checkpoint_text, tile_options);
   impl->next_index = impl->size;
   impl->state->committed = impl->size;
   Impl* raw = impl.get();
@@ -482,8 +542,21 @@ Result<uint64_t> Log::Append(std::string entry, AppendCallback done) {
 }
 
 LogStats Log::Stats() const {
-  std::lock_guard lock(impl_->stats_mu);
-  return impl_->stats;
+  LogStats out;
+  {
+    std::lock_guard lock(impl_->stats_mu);
+    out = impl_->stats;
+  }
+  auto t = impl_->tiles->GetStats();
+  out.tile_rounds = t.rounds;
+  out.files_written = t.files;
+  out.write_seconds = t.write_seconds;
+  return out;
+}
+
+Status Log::Flush() {
+  TG_RETURN_IF_ERROR(impl_->tiles->Drain());
+  return SyncFilesystem(dir_);
 }
 
 std::string Log::CheckpointText() const { return impl_->Published().first; }
@@ -537,8 +610,8 @@ Result<std::string> Log::ReadEntry(uint64_t index) const {
     return Status::NotFound("entry " + std::to_string(index) + " is not in the log of size " + std::to_string(size));
   TileRef t{kEntriesLevel, index / kTileWidth, unsigned(kTileWidth)};
   if ((t.index + 1) * kTileWidth > size) t.width = unsigned(size % kTileWidth);
-  auto bytes = ReadWholeFile(dir_ + "/" + TilePath(t));
-  if (!bytes.ok()) return Status::Corruption("missing entry bundle " + TilePath(t));
+  auto bytes = impl_->tiles->Read(t);
+  if (!bytes.ok()) return Status::Corruption("entry bundle " + TilePath(t) + ": " + bytes.status().message());
   auto entries = SplitBundle(*bytes);
   if (!entries.ok() || entries->size() != t.width) return Status::Corruption("entry bundle " + TilePath(t) + " is damaged");
   return std::string((*entries)[index % kTileWidth]);
@@ -549,7 +622,7 @@ Result<std::string> Log::ReadTile(std::string_view path) const {
   if (!tile.ok()) return tile.status();
   if (!TileWithin(*tile, impl_->Published().second.size))
     return Status::NotFound(std::string(path) + " is not covered by the checkpoint");
-  auto bytes = ReadWholeFile(dir_ + "/" + TilePath(*tile));
+  auto bytes = impl_->tiles->Read(*tile);
   if (!bytes.ok() && bytes.status().code() == Code::kNotFound)
     return Status::NotFound(std::string(path) + " was never published");
   return bytes;

@@ -4,12 +4,16 @@
 //   D/vkey                  the verifier key (public)
 //   D/signing-key           the Ed25519 signing key (private, mode 0600; never serve it)
 //   D/tile/<L>/<N>[.p/<W>]  hash tiles,  D/tile/entries/<N>[.p/<W>]  entry bundles
+//   D/journal               the entries committed since the tiles were last made durable
 //
-// Appends are sequenced at once and committed in batches by one committer thread: tiles and
-// bundles are written and fsync'd (files and directories), then the checkpoint is written
-// atomically (temp file, fsync, rename, fsync directory); only then do tickets resolve.
-// After a crash the log reopens at its last checkpoint; files past it are discarded.
-// Thread-safe: Append, proofs and reads may be called from any thread.
+// Appends are sequenced at once and committed in batches by one committer thread: the
+// batch is appended to the journal and fdatasync'd, its checkpoint signed and published,
+// and only then do tickets resolve. Tiles are written behind by a writer thread (served
+// from memory until then), followed by the checkpoint file, so D is always a consistent log
+// at or behind the published one. The tiles are made durable with one syncfs when the
+// journal grows past a limit and at a clean close. After a crash, Open replays the journal
+// over its base (docs/log-format.md): no committed entry is lost and no published
+// checkpoint rolled back. Thread-safe: Append, proofs and reads may be called from any thread.
 #pragma once
 
 #include <chrono>
@@ -32,10 +36,15 @@ struct LogOptions {
   size_t max_batch_entries = 1 << 18;
   // How long the committer waits after the first pending entry for more to arrive.
   std::chrono::microseconds max_batch_wait{2000};
-  // Threads that write and fsync a batch's files in parallel (the filesystem merges the flushes).
+  // Threads that write a big round of tile files in parallel (file creation is CPU work).
   unsigned sync_threads = 8;
-  // A commit writing more files than this (a big batch: ~2 per 256 entries) flushes them
-  // with one syncfs() instead of one fsync each; 0 means always fsync file by file.
+  // How long the tile writer lets commits gather before writing: a partial tile that several
+  // commits change is written once. Readers never wait for it.
+  std::chrono::microseconds tile_write_delay{10000};
+  // Commits block while more tile bytes than this wait for the writer.
+  size_t max_unwritten_tile_bytes = size_t(256) << 20;
+  // Recovery writing more tile files than this flushes them with one syncfs() instead of
+  // one fsync each; 0 means always fsync file by file.
   size_t syncfs_above_files = 32;
   // Entries are made durable by appending them to the journal (one fdatasync per commit);
   // tiles are written without fsync. Once the journal passes this size the tiles are made
@@ -49,14 +58,18 @@ struct LogOptions {
 
 // Counters of the committer's work since Open (for benchmarks and monitoring).
 struct LogStats {
+  // The committer (on the path of every ticket).
   uint64_t batches = 0;
   uint64_t entries = 0;
-  uint64_t files_written = 0;
   double tree_seconds = 0;        // hashing and building tiles in memory
-  double write_seconds = 0;       // writing the tiles (not synced: the journal holds the entries)
   double sync_seconds = 0;        // appending to the journal and fdatasync, plus base syncs
-  double checkpoint_seconds = 0;  // signing and atomically replacing the checkpoint
+  double checkpoint_seconds = 0;  // signing the checkpoint
+  double stage_seconds = 0;       // handing tiles to the writer (waiting when it is far behind)
   uint64_t base_syncs = 0;        // times the tiles were synced and the journal restarted
+  // The tile writer (behind the committer).
+  uint64_t tile_rounds = 0;
+  uint64_t files_written = 0;
+  double write_seconds = 0;       // writing tile files and the checkpoint file, not synced
 };
 
 // Internal state shared by the log and its tickets (so a ticket outlives its Log safely).
@@ -125,8 +138,12 @@ class Log {
   // Root of the committed tree of `tree_size` leaves (<= current size).
   Result<Hash> RootAt(uint64_t tree_size) const;
 
-  // What the committer has done so far.
+  // What the committer and the tile writer have done so far.
   LogStats Stats() const;
+  // Writes every tile published so far to disk and makes the filesystem durable (syncfs):
+  // afterwards D alone holds the log as of that moment, as after a clean close. Appends may
+  // continue meanwhile. Not needed for durability (the journal gives that).
+  Status Flush();
 
   // The committed entry at `index`.
   Result<std::string> ReadEntry(uint64_t index) const;

@@ -3,7 +3,6 @@
 #include <bit>
 #include <cstring>
 
-#include "ledger/files.h"
 
 namespace tg::ledger {
 
@@ -16,8 +15,8 @@ Result<std::shared_ptr<const TileReader::Layers>> TileReader::Load(const TileRef
       return it->second->second;
     }
   }
-  std::string path = dir_ + "/" + TilePath(tile);
-  auto bytes = ReadWholeFile(path);
+  std::string path = TilePath(tile);
+  auto bytes = fetch_(tile);
   if (!bytes.ok()) {
     if (bytes.status().code() == Code::kNotFound) return Status::Corruption("missing published tile " + path);
     return bytes.status();

@@ -2,6 +2,7 @@
 // few lookups and memory stays bounded however large the log grows (internal).
 #pragma once
 
+#include <functional>
 #include <list>
 #include <map>
 #include <memory>
@@ -19,7 +20,9 @@ namespace tg::ledger {
 
 class TileReader {
  public:
-  TileReader(std::string dir, size_t capacity) : dir_(std::move(dir)), capacity_(capacity ? capacity : 1) {}
+  // Where a published tile's bytes come from (kNotFound if nothing holds it).
+  using Fetch = std::function<Result<std::string>(const TileRef&)>;
+  TileReader(Fetch fetch, size_t capacity) : fetch_(std::move(fetch)), capacity_(capacity ? capacity : 1) {}
 
   // MTH of the perfect subtree [start, start+size) of a tree whose tiles for `tree_size`
   // are published (start+size <= tree_size).
@@ -37,7 +40,7 @@ class TileReader {
   using Key = std::tuple<int, uint64_t, unsigned>;
   Result<std::shared_ptr<const Layers>> Load(const TileRef& tile);
 
-  std::string dir_;
+  Fetch fetch_;
   size_t capacity_;
   std::mutex mu_;
   std::list<std::pair<Key, std::shared_ptr<const Layers>>> lru_;

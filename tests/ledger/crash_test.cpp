@@ -29,6 +29,9 @@ std::string EntryFor(uint64_t i) { return "crash-entry-" + std::to_string(i); }
   LogOptions options;
   options.max_batch_wait = std::chrono::microseconds(rng() % 3000);
   options.max_batch_entries = 1 + rng() % 512;
+  // Half the writers restart their journal often, so kills land inside restarts too.
+  if (rng() % 2) options.journal_max_bytes = 2048 + rng() % 32768;
+  options.tile_write_delay = std::chrono::microseconds(rng() % 20000);
   auto log = Log::Open(dir, options);
   if (!log.ok()) _exit(2);
   uint64_t next = (*log)->CurrentCheckpoint().size;
