@@ -154,6 +154,7 @@ void AddBench(CLI::App& log) {
     unsigned threads = 2;
     uint64_t proofs = 10000;
     size_t syncfs_above = ledger::LogOptions{}.syncfs_above_files;
+    unsigned tile_threads = ledger::LogOptions{}.tile_writer_threads;
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("--dir", a->dir, "Log directory")->required();
@@ -161,6 +162,8 @@ void AddBench(CLI::App& log) {
   cmd->add_option("--entry-bytes", a->entry_bytes, "Bytes per entry (default 32)")->check(CLI::Range(1, 65535));
   cmd->add_option("--threads", a->threads, "Appending threads (default 2)")->check(CLI::Range(1, 64));
   cmd->add_option("--proofs", a->proofs, "Inclusion proofs to time afterwards (default 10000)");
+  cmd->add_option("--tile-threads", a->tile_threads, "Threads the tile writer creates files with (default 1)")
+      ->check(CLI::Range(1, 64));
   cmd->add_option("--syncfs-above-files", a->syncfs_above,
                   "Flush commits of more files than this with one syncfs() (0: fsync each file)");
   cmd->callback([a] {
@@ -171,6 +174,7 @@ void AddBench(CLI::App& log) {
     }
     ledger::LogOptions options;
     options.syncfs_above_files = a->syncfs_above;
+    options.tile_writer_threads = a->tile_threads;
     auto log = OpenOrFail(a->dir, options);
     uint64_t start_size = log->CurrentCheckpoint().size;
     std::string filler(a->entry_bytes, 'e');

@@ -519,7 +519,7 @@ Result<std::unique_ptr<Log>> Log::Open(const std::string& dir, const LogOptions&
   }
   impl->DiscardPastCheckpoint();
   TileStore::Options tile_options;
-  tile_options.threads = options.sync_threads;
+  tile_options.threads = options.tile_writer_threads;
   tile_options.delay = options.tile_write_delay;
   tile_options.max_staged_bytes = options.max_unwritten_tile_bytes;
   tile_options.checkpoint_file = kCheckpointFile;
