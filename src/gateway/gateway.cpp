@@ -353,6 +353,22 @@ void Gateway::Impl::AddRoutes() {
   AddRequestRoutes();
   AddAuditRoutes();
   AddMetricsRoutes();
+  AddUnroutedFallback();
+}
+
+void Gateway::Impl::AddUnroutedFallback() {
+  // Requests no route takes are accesses too (a probe of paths is worth seeing): audited
+  // like the server's refusals before routing, outcome "invalid", before any token check.
+  Handler not_found = Audited([this](ExchangePtr x) {
+    Fail(x, 404, "not_found", "no such resource: " + x->request.path, "invalid");
+  });
+  Handler not_allowed = Audited([this](ExchangePtr x) {
+    Fail(x, 405, "method_not_allowed",
+         "method " + x->request.method + " is not allowed on " + x->request.path, "invalid");
+  });
+  router.SetFallback([not_found, not_allowed](Request req, Respond respond, int status) {
+    (status == 405 ? not_allowed : not_found)(std::move(req), std::move(respond));
+  });
 }
 
 }  // namespace tg::gateway

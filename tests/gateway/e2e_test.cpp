@@ -300,6 +300,52 @@ TEST_F(GatewayE2E, TokensCreatedOrRevokedWhileServingTakeEffectAtOnce) {
   ExpectProven(after);
 }
 
+// Requests no route takes are audited refusals: 404 for an unknown path, 405 (with Allow)
+// for a known path under another method, each with its audit index, before any token check.
+TEST_F(GatewayE2E, UnknownPathsAndWrongMethodsAreAudited) {
+  auto entry = [&](const ClientResponse& r) {
+    auto at = r.headers.find("trustgate-audit-index");
+    EXPECT_NE(at, r.headers.end()) << "no TrustGate-Audit-Index on a " << r.status;
+    if (at == r.headers.end()) return json();
+    auto e = As("inspector-general", "/v1/audit/entries/" + at->second, {{"TrustGate-Purpose", "oversight"}});
+    EXPECT_EQ(e.status, 200) << e.body;
+    return json::parse(e.body)["record"];
+  };
+
+  auto nope = client_->Send("GET", "/v1/nope?x=1");
+  ASSERT_EQ(nope.status, 404) << nope.body;
+  auto nj = json::parse(nope.body);
+  EXPECT_EQ(nj["error"]["code"], "not_found");
+  EXPECT_EQ(nj["audit"]["index"].get<uint64_t>(), std::stoull(nope.headers["trustgate-audit-index"]));
+  auto nr = entry(nope);
+  EXPECT_EQ(nr["status"], 404);
+  EXPECT_EQ(nr["outcome"], "invalid");
+  EXPECT_EQ(nr["method"], "GET");
+  EXPECT_EQ(nr["path"], "/v1/nope");
+  EXPECT_EQ(nr["query"], "x=1");
+  EXPECT_EQ(nr["principal"], "");
+  ExpectProven(nope);
+
+  // Not a token check: the 404 is the same with a token.
+  EXPECT_EQ(As("lapd-detective", "/favicon.ico", {}).status, 404);
+
+  auto del = client_->Send("DELETE", "/v1/bookings", {{"Authorization", "Bearer " + Token("lasd-records-clerk")}});
+  ASSERT_EQ(del.status, 405) << del.body;
+  EXPECT_EQ(json::parse(del.body)["error"]["code"], "method_not_allowed");
+  EXPECT_EQ(del.headers["allow"], "GET, HEAD");
+  auto dr = entry(del);
+  EXPECT_EQ(dr["status"], 405);
+  EXPECT_EQ(dr["outcome"], "invalid");
+  EXPECT_EQ(dr["method"], "DELETE");
+  EXPECT_EQ(dr["path"], "/v1/bookings");
+  ExpectProven(del);
+
+  // A POST-only route allows POST only.
+  auto put = client_->Send("PUT", "/v1/plates/reads");
+  EXPECT_EQ(put.status, 405);
+  EXPECT_EQ(put.headers["allow"], "POST");
+}
+
 // A token whose user, agency or workstation was deleted behind the store's back (a sqlite3
 // shell, foreign keys off) is refused, and the refusal is audited with the token's id.
 TEST_F(GatewayE2E, TokensOfDeletedPrincipalsAreRefusedAndAudited) {
