@@ -23,7 +23,7 @@ json PersonFields(const records::Person& p, const std::vector<records::Convictio
       list.push_back({{"statute", c.statute}, {"description", c.description}, {"level", std::string(1, c.level)},
                       {"convicted_at", records::FormatDate(c.convicted_at)}});
     }
-    return {{"convictions", list}};
+    return {{"convictions", std::move(list)}};
   }
   return json::object();
 }

@@ -59,7 +59,7 @@ json CategoryFields(const BookingView& v, const std::string& category) {
       charges.push_back({{"code", c.code}, {"statute", c.statute}, {"description", c.description},
                          {"level", std::string(1, c.level)}});
     }
-    j = {{"charges", charges}, {"bail", b.bail}};
+    j = {{"charges", std::move(charges)}, {"bail", b.bail}};
   } else if (category == "criminal_history") {
     json convictions = json::array();
     for (const auto& c : v.convictions) {
@@ -67,7 +67,7 @@ json CategoryFields(const BookingView& v, const std::string& category) {
                              {"level", std::string(1, c.level)},
                              {"convicted_at", records::FormatDate(c.convicted_at)}});
     }
-    j = {{"convictions", convictions}};
+    j = {{"convictions", std::move(convictions)}};
   } else if (category == "court") {
     j = {{"court_date", b.court_date ? json(records::FormatIso8601(*b.court_date)) : json(nullptr)},
          {"court", b.court}};
@@ -143,7 +143,9 @@ void Gateway::Impl::RespondWithItems(const ExchangePtr& x, const std::vector<Ite
       const auto& d = (*decisions)[i][j];
       x->audit.decisions.push_back({item.id, d.action, d.outcome, d.policies, d.errors});
       if (d.allowed()) {
-        rec.update(item.fields(categories[j]));
+        // Moved in member by member: update() would copy every field (charges lists too).
+        json fields = item.fields(categories[j]);
+        for (auto f = fields.begin(); f != fields.end(); ++f) rec[f.key()] = std::move(f.value());
         released.push_back(categories[j]);
       } else {
         redactions.push_back(Redaction(item.id, categories[j], d, x));
@@ -155,12 +157,16 @@ void Gateway::Impl::RespondWithItems(const ExchangePtr& x, const std::vector<Ite
     out_records.push_back(std::move(rec));
   }
   if (single && out_records.empty()) {
-    json body = {{"error", {{"code", "forbidden"}, {"message", "policy releases nothing of this record to you"}}},
-                 {"redactions", redactions}};
+    json body = {{"error", {{"code", "forbidden"}, {"message", "policy releases nothing of this record to you"}}}};
+    body["redactions"] = std::move(redactions);
     return Finish(x, 403, "refused", std::move(body));
   }
-  Finish(x, 200, out_records.empty() ? "refused" : "released",
-         {{"records", out_records}, {"redactions", redactions}});
+  // Members moved in, not listed in braces: an initializer list would deep-copy the records.
+  const char* outcome = out_records.empty() ? "refused" : "released";
+  json body = json::object();
+  body["records"] = std::move(out_records);
+  body["redactions"] = std::move(redactions);
+  Finish(x, 200, outcome, std::move(body));
 }
 
 void Gateway::Impl::AddRecordRoutes() {

@@ -137,43 +137,44 @@ bool Gateway::Impl::Authenticate(const ExchangePtr& x) {
     return false;
   }
   std::string presented = Trim(auth->substr(7));
-  auto token = store->AuthenticateToken(presented);
-  if (!token.ok()) {
-    if (token.status().code() == Code::kUnauthenticated || token.status().code() == Code::kNotFound) {
+  // One query for token, user, agency and workstation; refused in the order they are
+  // found missing, each refusal audited with what was found.
+  auto principal = store->AuthenticatePrincipal(presented);
+  if (!principal.ok()) {
+    if (principal.status().code() == Code::kUnauthenticated || principal.status().code() == Code::kNotFound) {
       Fail(x, 401, "unauthenticated", "unknown or revoked token", "unauthenticated");
     } else {
-      Fail(x, 503, "store_unavailable", "cannot check the token: " + token.status().message(), "error");
+      Fail(x, 503, "store_unavailable", "cannot check the token: " + principal.status().message(), "error");
     }
     return false;
   }
-  x->token = *token;
-  x->audit.token_id = token->id;
-  auto user = store->GetUser(token->user_id);
-  if (!user.ok()) {
+  const records::ApiToken& token = principal->token;
+  x->token = token;
+  x->audit.token_id = token.id;
+  if (!principal->user) {
     Fail(x, 401, "unauthenticated", "the token's user no longer exists", "unauthenticated");
     return false;
   }
-  x->facts.user = *user;
-  x->audit.principal = user->id;
-  x->audit.agency = user->agency_id;
-  auto agency = store->GetAgency(user->agency_id);
-  if (!agency.ok()) {
-    Fail(x, 500, "internal", "the user's agency is missing: " + agency.status().message(), "error");
+  const records::User& user = *principal->user;
+  x->audit.principal = user.id;
+  x->audit.agency = user.agency_id;
+  if (!principal->agency) {
+    Fail(x, 500, "internal", "the user's agency is missing: no agency " + user.agency_id, "error");
     return false;
   }
-  x->facts.agency = *agency;
-  x->audit.agency_kind = agency->kind;
-  x->audit.recipient_kind = agency->kind;
-  if (token->workstation_id) {
-    auto ws = store->GetWorkstation(*token->workstation_id);
-    if (!ws.ok()) {
+  x->facts.user = std::move(*principal->user);
+  x->facts.agency = std::move(*principal->agency);
+  x->audit.agency_kind = x->facts.agency.kind;
+  x->audit.recipient_kind = x->facts.agency.kind;
+  if (token.workstation_id) {
+    if (!principal->workstation) {
       Fail(x, 401, "unauthenticated", "the token's workstation no longer exists", "unauthenticated");
       return false;
     }
-    x->facts.workstation = *ws;
-    x->audit.workstation = ws->id;
+    x->audit.workstation = principal->workstation->id;
+    x->facts.workstation = std::move(*principal->workstation);
   }
-  if (!token_limiter->Allow(token->id)) {
+  if (!token_limiter->Allow(token.id)) {
     Fail(x, 429, "rate_limited", "too many requests with this token", "rate_limited");
     return false;
   }
@@ -352,6 +353,22 @@ void Gateway::Impl::AddRoutes() {
   AddRequestRoutes();
   AddAuditRoutes();
   AddMetricsRoutes();
+  AddUnroutedFallback();
+}
+
+void Gateway::Impl::AddUnroutedFallback() {
+  // Requests no route takes are accesses too (a probe of paths is worth seeing): audited
+  // like the server's refusals before routing, outcome "invalid", before any token check.
+  Handler not_found = Audited([this](ExchangePtr x) {
+    Fail(x, 404, "not_found", "no such resource: " + x->request.path, "invalid");
+  });
+  Handler not_allowed = Audited([this](ExchangePtr x) {
+    Fail(x, 405, "method_not_allowed",
+         "method " + x->request.method + " is not allowed on " + x->request.path, "invalid");
+  });
+  router.SetFallback([not_found, not_allowed](Request req, Respond respond, int status) {
+    (status == 405 ? not_allowed : not_found)(std::move(req), std::move(respond));
+  });
 }
 
 }  // namespace tg::gateway

@@ -1,7 +1,7 @@
 // The gateway: API v1 of design.md over the records store, the policy decider and the
-// ledger. Every request that reaches a route is audited (canonical record committed to the
-// log, record and salt to the audit store) and its response leaves only once both are
-// durable: no log, no data.
+// ledger. Every request to an audited route, and every request no route takes (404, 405),
+// is audited (canonical record committed to the log, record and salt to the audit store)
+// and its response leaves only once both are durable: no log, no data.
 #pragma once
 
 #include <memory>

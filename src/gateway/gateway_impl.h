@@ -77,6 +77,8 @@ class Gateway::Impl {
   void AddPersonAndPlateRoutes();
   // GET /metrics: aggregate counters (Prometheus text format), no personal data.
   void AddMetricsRoutes();
+  // Makes the router's 404 (no such path) and 405 (wrong method) audited refusals.
+  void AddUnroutedFallback();
   // Answers by outcome ("released", "refused", ...), counted as responses are committed.
   std::mutex outcome_mu;
   std::map<std::string, uint64_t> outcome_counts;

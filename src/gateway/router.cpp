@@ -1,5 +1,7 @@
 #include "gateway/router.h"
 
+#include <algorithm>
+
 namespace tg::gateway {
 namespace {
 
@@ -56,27 +58,40 @@ bool Router::Match(const Route& route, const std::vector<std::string_view>& part
   return parts.size() == segs.size();
 }
 
+void Router::SetFallback(Fallback fallback) { fallback_ = std::move(fallback); }
+
 void Router::Dispatch(Request request, Respond respond) const {
   auto parts = SplitPath(request.path);
-  bool path_matched = false;
+  std::vector<std::string_view> allowed;  // methods of the routes whose pattern matches
   std::map<std::string, std::string> params;
   for (const auto& route : routes_) {
     if (!Match(route, parts, params)) continue;
     if (route.method != request.method &&
         !(request.method == "HEAD" && route.method == "GET")) {
-      path_matched = true;
+      allowed.push_back(route.method);
+      if (route.method == "GET") allowed.push_back("HEAD");
       continue;
     }
     request.params = std::move(params);
     route.handler(std::move(request), std::move(respond));
     return;
   }
-  if (path_matched) {
-    respond(JsonError(405, "method_not_allowed",
-                      "method " + request.method + " is not allowed on " + request.path));
-  } else {
-    respond(JsonError(404, "not_found", "no such resource: " + request.path));
+  if (allowed.empty()) {
+    if (fallback_) return fallback_(std::move(request), std::move(respond), 404);
+    return respond(JsonError(404, "not_found", "no such resource: " + request.path));
   }
+  std::string allow;
+  for (size_t i = 0; i < allowed.size(); ++i) {
+    if (std::find(allowed.begin(), allowed.begin() + i, allowed[i]) != allowed.begin() + i) continue;
+    if (!allow.empty()) allow += ", ";
+    allow += allowed[i];
+  }
+  auto with_allow = [allow, respond = std::move(respond)](Response r) {
+    if (r.status == 405) r.headers.emplace_back("Allow", allow);
+    respond(std::move(r));
+  };
+  if (fallback_) return fallback_(std::move(request), std::move(with_allow), 405);
+  with_allow(JsonError(405, "method_not_allowed", "method " + request.method + " is not allowed on " + request.path));
 }
 
 }  // namespace tg::gateway

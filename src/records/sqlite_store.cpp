@@ -320,6 +320,7 @@ class Stmt {
     const unsigned char* p = sqlite3_column_text(s_, c);
     return p ? std::string(reinterpret_cast<const char*>(p), sqlite3_column_bytes(s_, c)) : std::string();
   }
+  bool Null(int c) { return sqlite3_column_type(s_, c) == SQLITE_NULL; }
   int64_t Int(int c) { return sqlite3_column_int64(s_, c); }
   double Real(int c) { return sqlite3_column_double(s_, c); }
   bool Bool(int c) { return sqlite3_column_int64(s_, c) != 0; }
@@ -610,7 +611,11 @@ class SqliteStore final : public Store {
                    s->Bind(5, a.ori);
                  });
   }
-  static Agency ReadAgency(Stmt* s) { return Agency{s->Text(0), s->Text(1), s->Text(2), s->Text(3), s->Text(4)}; }
+  // The Read* functions read their columns starting at column c (0 unless in a join).
+  static Agency ReadAgencyAt(Stmt* s, int c) {
+    return Agency{s->Text(c), s->Text(c + 1), s->Text(c + 2), s->Text(c + 3), s->Text(c + 4)};
+  }
+  static Agency ReadAgency(Stmt* s) { return ReadAgencyAt(s, 0); }
   Result<Agency> GetAgency(const std::string& id) override {
     return One<Agency>("SELECT id, name, kind, state, ori FROM agencies WHERE id = ?1", id, ReadAgency,
                        "agency");
@@ -630,7 +635,10 @@ class SqliteStore final : public Store {
                    s->Bind(4, ToJsonArray(u.roles));
                  }, "user " + u.id);
   }
-  static User ReadUser(Stmt* s) { return User{s->Text(0), s->Text(1), s->Text(2), FromJsonArray(s->Text(3))}; }
+  static User ReadUserAt(Stmt* s, int c) {
+    return User{s->Text(c), s->Text(c + 1), s->Text(c + 2), FromJsonArray(s->Text(c + 3))};
+  }
+  static User ReadUser(Stmt* s) { return ReadUserAt(s, 0); }
   Result<User> GetUser(const std::string& id) override {
     return One<User>("SELECT id, name, agency_id, roles FROM users WHERE id = ?1", id, ReadUser, "user");
   }
@@ -652,7 +660,10 @@ class SqliteStore final : public Store {
                    s->Bind(3, w.agency_id);
                  }, "workstation " + w.id);
   }
-  static Workstation ReadWorkstation(Stmt* s) { return Workstation{s->Text(0), s->Text(1), s->Text(2)}; }
+  static Workstation ReadWorkstationAt(Stmt* s, int c) {
+    return Workstation{s->Text(c), s->Text(c + 1), s->Text(c + 2)};
+  }
+  static Workstation ReadWorkstation(Stmt* s) { return ReadWorkstationAt(s, 0); }
   Result<Workstation> GetWorkstation(const std::string& id) override {
     return One<Workstation>("SELECT id, location, agency_id FROM workstations WHERE id = ?1", id,
                             ReadWorkstation, "workstation");
@@ -726,6 +737,34 @@ class SqliteStore final : public Store {
     }
     if (t->revoked) return Status::Unauthenticated("token " + t->id + " is revoked");
     return t;
+  }
+  Result<Principal> AuthenticatePrincipal(const std::string& plaintext) override {
+    if (plaintext.empty()) return Status::Unauthenticated("no token");
+    // Left joins: a valid token whose user, agency or workstation row is gone still comes
+    // back (with that part empty), so the caller can say which is missing.
+    auto p = Many<Principal>(
+        "SELECT t.id, t.token_hash, t.user_id, t.workstation_id, t.created_at, t.revoked_at, "
+        "u.id, u.name, u.agency_id, u.roles, "
+        "a.id, a.name, a.kind, a.state, a.ori, "
+        "w.id, w.location, w.agency_id "
+        "FROM api_tokens t "
+        "LEFT JOIN users u ON u.id = t.user_id "
+        "LEFT JOIN agencies a ON a.id = u.agency_id "
+        "LEFT JOIN workstations w ON w.id = t.workstation_id "
+        "WHERE t.token_hash = ?1",
+        [&](Stmt* s) { s->Bind(1, HashToken(plaintext)); },
+        [](Stmt* s) {
+          Principal out;
+          out.token = ReadToken(s);
+          if (!s->Null(6)) out.user = ReadUserAt(s, 6);
+          if (!s->Null(10)) out.agency = ReadAgencyAt(s, 10);
+          if (!s->Null(15)) out.workstation = ReadWorkstationAt(s, 15);
+          return out;
+        });
+    if (!p.ok()) return p.status();
+    if (p->empty()) return Status::Unauthenticated("unknown token");
+    if (p->front().token.revoked) return Status::Unauthenticated("token " + p->front().token.id + " is revoked");
+    return std::move(p->front());
   }
   Status RevokeToken(const std::string& id_or_plaintext, TimeMs now) override {
     int changed = 0;

@@ -34,6 +34,17 @@ struct NewToken {
   std::string plaintext;  // "tg_" + 43 base64url characters (256 random bits)
 };
 
+// Who presents a token, as AuthenticatePrincipal finds it in one query: the token and the
+// rows it points to. The user, agency and workstation are what the store holds now, so a
+// row deleted behind the store's back (foreign keys off) shows as an empty optional.
+struct Principal {
+  ApiToken token;
+  std::optional<User> user;                // empty: the token's user no longer exists
+  std::optional<Agency> agency;            // empty: no user, or the user's agency does not exist
+  std::optional<Workstation> workstation;  // empty: token.workstation_id is unset, or names a
+                                           // workstation that no longer exists
+};
+
 // Rows per table, in a fixed order (agencies, users, ..., plate_reads, ...).
 struct TableCount {
   std::string table;
@@ -82,6 +93,13 @@ class Store {
   // The token whose hash matches the presented plaintext. Unauthenticated when there is none
   // or it is revoked (a revoked token never authenticates).
   virtual Result<ApiToken> AuthenticateToken(const std::string& plaintext) = 0;
+  // The token whose hash matches the presented plaintext, with its user, the user's agency
+  // and the token's workstation, in one round trip (the gateway calls it per request).
+  // Unauthenticated exactly when AuthenticateToken would be (unknown, empty or revoked).
+  // Missing rows behind a valid token are not errors: they come back as empty optionals in
+  // Principal, for the caller to refuse and audit with what it did find. Roles come as
+  // GetUser gives them.
+  virtual Result<Principal> AuthenticatePrincipal(const std::string& plaintext) = 0;
   // Revokes by token id ("tok_...") or by plaintext. NotFound when neither matches.
   virtual Status RevokeToken(const std::string& id_or_plaintext, TimeMs now) = 0;
   // Tokens of a user (all users when empty), revoked ones included, ordered by created_at.

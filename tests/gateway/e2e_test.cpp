@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <sqlite3.h>
+
 #include <chrono>
 #include <set>
 #include <sstream>
@@ -296,6 +298,127 @@ TEST_F(GatewayE2E, TokensCreatedOrRevokedWhileServingTakeEffectAtOnce) {
   auto after = client_->Send("GET", "/v1/bookings?release_within=48h", h);
   EXPECT_EQ(after.status, 401);
   ExpectProven(after);
+}
+
+// Requests no route takes are audited refusals: 404 for an unknown path, 405 (with Allow)
+// for a known path under another method, each with its audit index, before any token check.
+TEST_F(GatewayE2E, UnknownPathsAndWrongMethodsAreAudited) {
+  auto entry = [&](const ClientResponse& r) {
+    auto at = r.headers.find("trustgate-audit-index");
+    EXPECT_NE(at, r.headers.end()) << "no TrustGate-Audit-Index on a " << r.status;
+    if (at == r.headers.end()) return json();
+    auto e = As("inspector-general", "/v1/audit/entries/" + at->second, {{"TrustGate-Purpose", "oversight"}});
+    EXPECT_EQ(e.status, 200) << e.body;
+    return json::parse(e.body)["record"];
+  };
+
+  auto nope = client_->Send("GET", "/v1/nope?x=1");
+  ASSERT_EQ(nope.status, 404) << nope.body;
+  auto nj = json::parse(nope.body);
+  EXPECT_EQ(nj["error"]["code"], "not_found");
+  EXPECT_EQ(nj["audit"]["index"].get<uint64_t>(), std::stoull(nope.headers["trustgate-audit-index"]));
+  auto nr = entry(nope);
+  EXPECT_EQ(nr["status"], 404);
+  EXPECT_EQ(nr["outcome"], "invalid");
+  EXPECT_EQ(nr["method"], "GET");
+  EXPECT_EQ(nr["path"], "/v1/nope");
+  EXPECT_EQ(nr["query"], "x=1");
+  EXPECT_EQ(nr["principal"], "");
+  ExpectProven(nope);
+
+  // Not a token check: the 404 is the same with a token.
+  EXPECT_EQ(As("lapd-detective", "/favicon.ico", {}).status, 404);
+
+  auto del = client_->Send("DELETE", "/v1/bookings", {{"Authorization", "Bearer " + Token("lasd-records-clerk")}});
+  ASSERT_EQ(del.status, 405) << del.body;
+  EXPECT_EQ(json::parse(del.body)["error"]["code"], "method_not_allowed");
+  EXPECT_EQ(del.headers["allow"], "GET, HEAD");
+  auto dr = entry(del);
+  EXPECT_EQ(dr["status"], 405);
+  EXPECT_EQ(dr["outcome"], "invalid");
+  EXPECT_EQ(dr["method"], "DELETE");
+  EXPECT_EQ(dr["path"], "/v1/bookings");
+  ExpectProven(del);
+
+  // A POST-only route allows POST only.
+  auto put = client_->Send("PUT", "/v1/plates/reads");
+  EXPECT_EQ(put.status, 405);
+  EXPECT_EQ(put.headers["allow"], "POST");
+}
+
+// A token whose user, agency or workstation was deleted behind the store's back (a sqlite3
+// shell, foreign keys off) is refused, and the refusal is audited with the token's id.
+TEST_F(GatewayE2E, TokensOfDeletedPrincipalsAreRefusedAndAudited) {
+  auto store = records::OpenSqliteStore(records::CountyDbPath(*county_));
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  records::Store& s = **store;
+  ASSERT_TRUE(s.PutAgency({"e2e-gone-agency", "Disbanded Task Force", "task_force", "CA", ""}).ok());
+  ASSERT_TRUE(s.PutUser({"e2e-gone-user", "Gone User", "lasd", {"records_clerk"}}).ok());
+  ASSERT_TRUE(s.PutUser({"e2e-agencyless", "No Agency", "e2e-gone-agency", {"analyst"}}).ok());
+  ASSERT_TRUE(s.PutUser({"e2e-deskless", "No Desk", "lasd", {"records_clerk"}}).ok());
+  ASSERT_TRUE(s.PutWorkstation({"e2e-gone-desk", "Removed terminal", "lasd"}).ok());
+  auto user_gone = s.CreateToken("e2e-gone-user", std::nullopt, records::NowMs());
+  auto agency_gone = s.CreateToken("e2e-agencyless", std::nullopt, records::NowMs());
+  auto desk_gone = s.CreateToken("e2e-deskless", std::string("e2e-gone-desk"), records::NowMs());
+  ASSERT_TRUE(user_gone.ok() && agency_gone.ok() && desk_gone.ok());
+
+  auto exec = [&](const char* sql) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(records::CountyDbPath(*county_).c_str(), &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    char* err = nullptr;
+    EXPECT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
+    sqlite3_free(err);
+    sqlite3_close(db);
+  };
+  exec("PRAGMA foreign_keys = OFF; DELETE FROM users WHERE id = 'e2e-gone-user'; "
+       "DELETE FROM agencies WHERE id = 'e2e-gone-agency'; DELETE FROM workstations WHERE id = 'e2e-gone-desk';");
+
+  auto ask = [&](const records::NewToken& t) {
+    return client_->Send("GET", "/v1/bookings?release_within=48h",
+                         {{"Authorization", "Bearer " + t.plaintext}, {"TrustGate-Purpose", "booking_operations"}});
+  };
+  auto audited = [&](const ClientResponse& r) {
+    auto e = As("inspector-general", "/v1/audit/entries/" + r.headers.at("trustgate-audit-index"),
+                {{"TrustGate-Purpose", "oversight"}});
+    EXPECT_EQ(e.status, 200) << e.body;
+    return json::parse(e.body)["record"];
+  };
+  auto message = [](const ClientResponse& r) { return json::parse(r.body)["error"]["message"].get<std::string>(); };
+
+  auto u = ask(*user_gone);
+  EXPECT_EQ(u.status, 401) << u.body;
+  EXPECT_EQ(message(u), "the token's user no longer exists");
+  auto ur = audited(u);
+  EXPECT_EQ(ur["token"], user_gone->token.id);
+  EXPECT_EQ(ur["principal"], "");
+  EXPECT_EQ(ur["outcome"], "unauthenticated");
+
+  auto a = ask(*agency_gone);
+  EXPECT_EQ(a.status, 500) << a.body;
+  EXPECT_EQ(message(a), "the user's agency is missing: no agency e2e-gone-agency");
+  auto ar = audited(a);
+  EXPECT_EQ(ar["principal"], "e2e-agencyless");
+  EXPECT_EQ(ar["agency"], "e2e-gone-agency");
+  EXPECT_EQ(ar["outcome"], "error");
+
+  auto w = ask(*desk_gone);
+  EXPECT_EQ(w.status, 401) << w.body;
+  EXPECT_EQ(message(w), "the token's workstation no longer exists");
+  auto wr = audited(w);
+  EXPECT_EQ(wr["principal"], "e2e-deskless");
+  EXPECT_EQ(wr["agency_kind"], "sheriff");
+  EXPECT_EQ(wr["workstation"], "");
+  ExpectProven(w);
+
+  ASSERT_TRUE(s.RevokeToken(desk_gone->token.id, records::NowMs()).ok());
+  auto revoked = ask(*desk_gone);
+  EXPECT_EQ(revoked.status, 401);
+  EXPECT_EQ(message(revoked), "unknown or revoked token");
+
+  // Leave the shared county consistent for the other tests.
+  exec("DELETE FROM api_tokens WHERE user_id IN ('e2e-gone-user', 'e2e-agencyless', 'e2e-deskless'); "
+       "DELETE FROM users WHERE id IN ('e2e-agencyless', 'e2e-deskless');");
 }
 
 }  // namespace

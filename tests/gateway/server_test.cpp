@@ -87,6 +87,37 @@ TEST(Server, UnknownPathAndWrongMethodAreJsonErrors) {
   r = client.Send("DELETE", "/echo");
   EXPECT_EQ(r.status, 405);
   EXPECT_EQ(ErrorCode(r.body), "method_not_allowed");
+  EXPECT_EQ(r.headers["allow"], "POST");
+  r = client.Send("POST", "/hello/ana");
+  EXPECT_EQ(r.status, 405);
+  EXPECT_EQ(r.headers["allow"], "GET, HEAD");
+}
+
+TEST(Router, FallbackAnswersWhatNoRouteTakesAndKeepsTheAllowHeader) {
+  Router router = EchoRouter();
+  std::vector<int> seen;
+  router.SetFallback([&seen](Request req, Respond respond, int status) {
+    seen.push_back(status);
+    respond(JsonError(status, "fallback", req.method + " " + req.path));
+  });
+  auto dispatch = [&](const std::string& method, const std::string& path) {
+    Request req;
+    req.method = method;
+    req.path = path;
+    Response out;
+    router.Dispatch(std::move(req), [&out](Response r) { out = std::move(r); });
+    return out;
+  };
+  auto missing = dispatch("GET", "/nope");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(ErrorCode(missing.body), "fallback");
+  EXPECT_TRUE(missing.headers.empty());
+  auto wrong = dispatch("PUT", "/tile/1/2");
+  EXPECT_EQ(wrong.status, 405);
+  ASSERT_EQ(wrong.headers.size(), 1u);
+  EXPECT_EQ(wrong.headers[0], (std::pair<std::string, std::string>("Allow", "GET, HEAD")));
+  EXPECT_EQ(dispatch("HEAD", "/hello/x").status, 200);  // HEAD is served by GET routes
+  EXPECT_EQ(seen, (std::vector<int>{404, 405}));
 }
 
 TEST(Server, OversizedBodyGets413AndServerKeepsServing) {

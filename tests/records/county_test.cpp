@@ -112,6 +112,15 @@ TEST_F(CountyContent, DemoPrincipalsHaveWorkingTokens) {
     auto t = store_->AuthenticateToken(tokens[id].get<std::string>());
     ASSERT_TRUE(t.ok()) << id << ": " << t.status().ToString();
     EXPECT_EQ(t->user_id, id);
+    // The one-query principal is what the four separate look-ups give.
+    auto p = store_->AuthenticatePrincipal(tokens[id].get<std::string>());
+    ASSERT_TRUE(p.ok()) << id << ": " << p.status().ToString();
+    EXPECT_EQ(p->token, *t);
+    ASSERT_TRUE(p->user && p->agency) << id;
+    EXPECT_EQ(*p->user, *store_->GetUser(id));
+    EXPECT_EQ(*p->agency, *store_->GetAgency(p->user->agency_id));
+    EXPECT_EQ(p->workstation.has_value(), t->workstation_id.has_value()) << id;
+    if (t->workstation_id) EXPECT_EQ(*p->workstation, *store_->GetWorkstation(*t->workstation_id));
   }
   auto ice = store_->AuthenticateToken(tokens["ice-ero-officer"].get<std::string>());
   EXPECT_EQ(ice->workstation_id, std::optional<std::string>("irc-outside-agency-desk"));

@@ -242,6 +242,78 @@ TEST_F(StoreTest, PersonsBookingsConvictionsRoundTrip) {
   EXPECT_TRUE(store_->ConvictionsByPerson("P-none")->empty());
 }
 
+TEST_F(StoreTest, AuthenticatePrincipalJoinsTokenUserAgencyAndWorkstation) {
+  auto bound = store_->CreateToken("ice", std::string("irc-outside-agency-desk"), kNow);
+  auto plain = store_->CreateToken("clerk", std::nullopt, kNow + 1);
+  ASSERT_TRUE(bound.ok() && plain.ok());
+
+  auto p = store_->AuthenticatePrincipal(bound->plaintext);
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_EQ(p->token, *store_->AuthenticateToken(bound->plaintext));
+  EXPECT_EQ(p->token, bound->token);
+  ASSERT_TRUE(p->user && p->agency && p->workstation);
+  EXPECT_EQ(*p->user, *store_->GetUser("ice"));
+  EXPECT_EQ(*p->agency, *store_->GetAgency("ice-ero-la"));
+  EXPECT_EQ(*p->workstation, *store_->GetWorkstation("irc-outside-agency-desk"));
+  EXPECT_EQ(p->workstation->agency_id, "lasd");  // the jail's desk, used by another agency
+
+  auto c = store_->AuthenticatePrincipal(plain->plaintext);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  ASSERT_TRUE(c->user && c->agency);
+  EXPECT_EQ(c->user->roles, (std::vector<std::string>{"records_clerk", "jail_staff"}));  // in order
+  EXPECT_EQ(c->agency->kind, "sheriff");
+  EXPECT_FALSE(c->token.workstation_id);
+  EXPECT_FALSE(c->workstation);
+
+  // Unknown, empty and revoked tokens are refused as AuthenticateToken refuses them.
+  EXPECT_EQ(store_->AuthenticatePrincipal(bound->plaintext + "x").status().code(), Code::kUnauthenticated);
+  EXPECT_EQ(store_->AuthenticatePrincipal("").status().code(), Code::kUnauthenticated);
+  EXPECT_EQ(store_->AuthenticatePrincipal(bound->token.token_hash).status().code(), Code::kUnauthenticated);
+  ASSERT_TRUE(store_->RevokeToken(bound->token.id, kNow + 10).ok());
+  EXPECT_EQ(store_->AuthenticatePrincipal(bound->plaintext).status().code(), Code::kUnauthenticated);
+  EXPECT_TRUE(store_->AuthenticatePrincipal(plain->plaintext).ok());
+}
+
+TEST_F(StoreTest, AuthenticatePrincipalReportsRowsDeletedBehindTheStore) {
+  // The store has no deletes and its foreign keys forbid these; a sqlite3 shell (foreign
+  // keys off by default) does not. The token still authenticates; what is gone is empty.
+  ASSERT_TRUE(store_->PutAgency({"gone-agency", "Disbanded", "task_force", "CA", ""}).ok());
+  ASSERT_TRUE(store_->PutUser({"orphan", "No Agency", "gone-agency", {"analyst"}}).ok());
+  auto user_gone = store_->CreateToken("clerk", std::nullopt, kNow);
+  auto ws_gone = store_->CreateToken("ice", std::string("irc-outside-agency-desk"), kNow);
+  auto agency_gone = store_->CreateToken("orphan", std::nullopt, kNow);
+  ASSERT_TRUE(user_gone.ok() && ws_gone.ok() && agency_gone.ok());
+
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(dir_.File("store.db").c_str(), &db), SQLITE_OK);
+  const char* sql =
+      "PRAGMA foreign_keys = OFF; DELETE FROM users WHERE id = 'clerk'; "
+      "DELETE FROM workstations WHERE id = 'irc-outside-agency-desk'; DELETE FROM agencies WHERE id = 'gone-agency';";
+  char* err = nullptr;
+  EXPECT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
+  sqlite3_free(err);
+  sqlite3_close(db);
+
+  auto u = store_->AuthenticatePrincipal(user_gone->plaintext);
+  ASSERT_TRUE(u.ok()) << u.status().ToString();
+  EXPECT_EQ(u->token.id, user_gone->token.id);
+  EXPECT_FALSE(u->user);
+  EXPECT_FALSE(u->agency);
+
+  auto w = store_->AuthenticatePrincipal(ws_gone->plaintext);
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+  EXPECT_EQ(w->token.workstation_id, std::optional<std::string>("irc-outside-agency-desk"));
+  EXPECT_FALSE(w->workstation);
+  ASSERT_TRUE(w->user && w->agency);
+  EXPECT_EQ(w->user->id, "ice");
+
+  auto a = store_->AuthenticatePrincipal(agency_gone->plaintext);
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  ASSERT_TRUE(a->user);
+  EXPECT_EQ(a->user->agency_id, "gone-agency");
+  EXPECT_FALSE(a->agency);
+}
+
 TEST_F(StoreTest, ReplacingReferencedRecordsKeepsTheirDependents) {
   ASSERT_TRUE(store_->PutPerson(SamplePerson("P1")).ok());
   ASSERT_TRUE(store_->PutBooking(SampleBooking("B1", "P1", kNow)).ok());

@@ -7,7 +7,8 @@
 //   (c) an inspector signs in on /oversight, opens a finding and sees an evidence entry and
 //       its inclusion proof;
 //   (d) every page has lang, one h1, headings in order and labelled controls; and no page
-//       logs an error or a Content-Security-Policy violation.
+//       logs an error or a Content-Security-Policy violation, or requests a path that gets
+//       a 404 or 405 (each would be an audit record).
 // Screenshots go to --screenshots. Missing chromium, node modules or trustgate fail the test.
 //
 // node portal_test.mjs --trustgate BIN --screenshots DIR [--chromium PATH] [--keep]
@@ -105,6 +106,10 @@ try {
   const page = await context.newPage();
   page.on('console', m => { if (m.type() === 'error') pageProblems.push('console: ' + m.text()); });
   page.on('pageerror', e => pageProblems.push('page error: ' + e.message));
+  // Unrouted requests (a missing asset, /favicon.ico) are audited: the pages make none.
+  page.on('response', r => {
+    if (r.status() === 404 || r.status() === 405) pageProblems.push('HTTP ' + r.status() + ': ' + r.url());
+  });
   fs.mkdirSync(screenshots, { recursive: true });
 
   await check('(a) locator finds a person by name and booking number, without birthdate or address', async () => {
