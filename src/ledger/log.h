@@ -44,7 +44,7 @@ struct LogOptions {
   unsigned tile_writer_threads = 1;
   // How long the tile writer lets commits gather before writing: a partial tile that several
   // commits change is written once. Readers never wait for it.
-  std::chrono::microseconds tile_write_delay{10000};
+  std::chrono::microseconds tile_write_delay{100000};
   // Commits block while more tile bytes than this wait for the writer.
   size_t max_unwritten_tile_bytes = size_t(256) << 20;
   // Recovery writing more tile files than this flushes them with one syncfs() instead of
