@@ -105,6 +105,7 @@ std::string AuditRecord::Canonical() const {
   w.Field("case", case_number);
   w.Field("channel", channel);
   w.Field("client_address", client_address);
+  w.Field("client_cert", client_cert);
   w.Key("decisions");
   w.out.push_back('[');
   for (size_t i = 0; i < decisions.size(); ++i) {
@@ -188,6 +189,7 @@ std::string AuditRecord::CanonicalReference() const {
       {"workstation", workstation},
       {"token", token_id},
       {"client_address", client_address},
+      {"client_cert", client_cert},
       {"method", method},
       {"path", path},
       {"query", query},

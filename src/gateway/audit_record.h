@@ -28,6 +28,7 @@ struct AuditRecord {
   std::string workstation;     // bound workstation id, or ""
   std::string token_id;        // "tok_..." of the token used, or ""
   std::string client_address;
+  std::string client_cert;     // mTLS: the verified client certificate's subject, or ""
   std::string method;
   std::string path;
   std::string query;

@@ -99,7 +99,8 @@ Result<GatewayConfig> LoadConfig(const std::string& path) {
   }
   if (j.contains("tls")) {
     const json& t = j["tls"];
-    TG_RETURN_IF_ERROR(CheckKeys(t, {"cert", "key", "client_ca", "require_client_cert"}, path + ": tls"));
+    TG_RETURN_IF_ERROR(CheckKeys(t, {"cert", "key", "client_ca", "require_client_cert", "client_agencies"},
+                                 path + ": tls"));
     TG_RETURN_IF_ERROR(Get(t, "cert", c.server.tls.cert_file, path + ".tls"));
     TG_RETURN_IF_ERROR(Get(t, "key", c.server.tls.key_file, path + ".tls"));
     TG_RETURN_IF_ERROR(Get(t, "client_ca", c.server.tls.client_ca_file, path + ".tls"));
@@ -109,6 +110,24 @@ Result<GatewayConfig> LoadConfig(const std::string& path) {
     }
     if (c.server.tls.require_client_cert && c.server.tls.client_ca_file.empty()) {
       return Status::InvalidArgument(path + ": tls.require_client_cert needs tls.client_ca");
+    }
+    if (t.contains("client_agencies")) {
+      const json& m = t["client_agencies"];
+      const std::string where = path + ": tls.client_agencies";
+      if (!m.is_object()) return Status::InvalidArgument(where + ": expected an object (certificate subject -> agency id)");
+      for (auto it = m.begin(); it != m.end(); ++it) {
+        if (it.key().empty() || it.key().front() != '/') {
+          return Status::InvalidArgument(where + ": subject \"" + it.key() +
+                                         "\" is not in the one-line form \"/CN=.../O=...\"");
+        }
+        if (!it.value().is_string() || it.value().get<std::string>().empty()) {
+          return Status::InvalidArgument(where + ": subject \"" + it.key() + "\": agency id must be a non-empty string");
+        }
+        c.server.tls.client_agencies.emplace(it.key(), it.value().get<std::string>());
+      }
+      if (!c.server.tls.client_agencies.empty() && c.server.tls.client_ca_file.empty()) {
+        return Status::InvalidArgument(path + ": tls.client_agencies needs tls.client_ca");
+      }
     }
   }
   if (j.contains("limits")) {

@@ -2,6 +2,7 @@
 // docs/config.md) and what `trustgate demo` builds in code.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -11,11 +12,16 @@ namespace tg::gateway {
 
 // TLS: when cert_file is set the server speaks only HTTPS. With client_ca_file set and
 // require_client_cert true, a client must present a certificate signed by that CA (mTLS).
+// client_agencies binds agency systems to their certificates: a request that comes with a
+// client certificate must carry a token of the agency its subject maps to.
 struct TlsConfig {
   std::string cert_file;      // PEM certificate chain
   std::string key_file;       // PEM private key
   std::string client_ca_file; // PEM CA bundle for client certificates
   bool require_client_cert = false;
+  // Certificate subject, as Request::client_cert_subject renders it (OpenSSL's one-line
+  // form, "/CN=lasd-jail-system/O=..."), -> agency id. Empty: certificates are not bound.
+  std::map<std::string, std::string> client_agencies;
   bool enabled() const { return !cert_file.empty(); }
 };
 

@@ -82,6 +82,15 @@ Result<std::unique_ptr<Gateway>> Gateway::Open(const GatewayConfig& config) {
   auto store = records::OpenSqliteStore(config.store_path);
   if (!store.ok()) return Status(store.status().code(), "store " + config.store_path + ": " + store.status().message());
   impl->store = std::move(store.value());
+  for (const auto& [subject, agency] : config.server.tls.client_agencies) {
+    auto a = impl->store->GetAgency(agency);
+    if (!a.ok()) {
+      return Status::InvalidArgument("tls.client_agencies: certificate subject \"" + subject + "\" maps to agency \"" +
+                                     agency + "\": " +
+                                     (a.status().code() == Code::kNotFound ? std::string("no such agency in the store")
+                                                                           : a.status().message()));
+    }
+  }
 
   if (!fs::exists(fs::path(config.log_dir) / "checkpoint")) {
     std::string origin = config.log_origin.empty() ? "trustgate.example/log" : config.log_origin;
@@ -118,6 +127,7 @@ Handler Gateway::Impl::Audited(std::function<void(ExchangePtr)> fn) {
     x->audit.method = req.method;
     x->audit.path = req.path;
     x->audit.query = req.query;
+    x->audit.client_cert = req.client_cert_subject;
     x->audit.channel = "api";
     x->request = std::move(req);
     x->respond = std::move(respond);
@@ -166,6 +176,27 @@ bool Gateway::Impl::Authenticate(const ExchangePtr& x) {
   x->facts.agency = std::move(*principal->agency);
   x->audit.agency_kind = x->facts.agency.kind;
   x->audit.recipient_kind = x->facts.agency.kind;
+  // Certificate binding: an agency system's certificate carries only its agency's tokens.
+  // Requests without a client certificate (plain HTTP, TLS without one) are not bound.
+  const auto& bound = config.server.tls.client_agencies;
+  const std::string& subject = x->request.client_cert_subject;
+  if (!subject.empty() && !bound.empty()) {
+    auto it = bound.find(subject);
+    if (it == bound.end()) {
+      Fail(x, 403, "certificate_not_mapped",
+           "the client certificate " + subject + " is not bound to any agency (tls.client_agencies)",
+           "unauthenticated");
+      return false;
+    }
+    const records::User& u = x->facts.user;  // `user` was moved from above
+    if (it->second != u.agency_id) {
+      Fail(x, 403, "certificate_agency_mismatch",
+           "the client certificate " + subject + " belongs to agency " + it->second + ", but the token's user " +
+               u.id + " belongs to agency " + u.agency_id,
+           "unauthenticated");
+      return false;
+    }
+  }
   if (token.workstation_id) {
     if (!principal->workstation) {
       Fail(x, 401, "unauthenticated", "the token's workstation no longer exists", "unauthenticated");

@@ -47,7 +47,8 @@ class Gateway::Impl {
   // Wraps a handler for an audited route: makes the Exchange and catches what escapes.
   Handler Audited(std::function<void(ExchangePtr)> fn);
 
-  // Bearer token -> user, agency, workstation. On failure answers (audited) and returns false.
+  // Bearer token -> user, agency, workstation; a client certificate must then map to the
+  // user's agency (tls.client_agencies). On failure answers (audited) and returns false.
   bool Authenticate(const ExchangePtr& x);
   // TrustGate-* headers -> facts. On failure answers 400 naming the header and returns false.
   bool ParseDeclarations(const ExchangePtr& x);

@@ -174,6 +174,7 @@ Result<AuditEvent> ParseAuditEvent(const std::string& json_text, std::optional<u
   TG_RETURN_IF_ERROR(GetString(j, {"agency_kind"}, e.agency_kind));
   TG_RETURN_IF_ERROR(GetString(j, {"workstation", "workstation_id"}, e.workstation));
   TG_RETURN_IF_ERROR(GetString(j, {"client_address", "client", "remote_address"}, e.client_address));
+  TG_RETURN_IF_ERROR(GetString(j, {"client_cert"}, e.client_cert));
   TG_RETURN_IF_ERROR(GetString(j, {"method"}, e.method));
   TG_RETURN_IF_ERROR(GetString(j, {"path"}, e.path));
   TG_RETURN_IF_ERROR(GetString(j, {"query"}, e.query));

@@ -37,6 +37,7 @@ struct AuditEvent {
   std::string agency_kind;     // recipient kind, when the record carries it ("" otherwise)
   std::string workstation;     // Workstation::id, "" when the token is not bound to one
   std::string client_address;  // "10.1.2.3"
+  std::string client_cert;     // mTLS client certificate subject; "" when none (or not recorded)
   std::string method;          // "GET", "POST"
   std::string path;            // "/v1/bookings/LASD-2024-0001234"
   std::string query;           // "release_within=48h" (raw query string, no '?')

@@ -48,7 +48,7 @@ rc::Gen<std::string> Text() {
 AuditRecord RandomRecord() {
   AuditRecord r;
   for (std::string* f : {&r.time, &r.principal, &r.agency, &r.agency_kind, &r.workstation, &r.token_id,
-                         &r.client_address, &r.method, &r.path, &r.query, &r.purpose, &r.case_number,
+                         &r.client_address, &r.client_cert, &r.method, &r.path, &r.query, &r.purpose, &r.case_number,
                          &r.authority_kind, &r.authority_ref, &r.reason, &r.channel, &r.recipient,
                          &r.recipient_kind, &r.outcome})
     *f = *Text();

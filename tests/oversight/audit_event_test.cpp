@@ -11,7 +11,7 @@ namespace {
 // The shape gateway/audit_record.cpp writes (canonical: sorted keys, every field present).
 const char* kGatewayRecord = R"({"agency":"ice-ero-la","agency_kind":"immigration",
  "authority":{"kind":"detainer","ref":"I-247A 2026-LA-1"},"case":"","channel":"api",
- "client_address":"127.0.0.1","decisions":[{"action":"read_dob","category":"dob",
+ "client_address":"127.0.0.1","client_cert":"/CN=ice-ero-system/O=ICE","decisions":[{"action":"read_dob","category":"dob",
  "decision":"deny","determining_policies":["ca-sb54-pii"],"erroring_policies":[],
  "record_id":"LASD-2026-0000001"},{"action":"read_identity","category":"identity",
  "decision":"allow","determining_policies":["baseline-identity"],"erroring_policies":[],
@@ -31,6 +31,7 @@ TEST(AuditEventTest, ParsesTheGatewaysCanonicalRecord) {
   EXPECT_EQ(e->agency, "ice-ero-la");
   EXPECT_EQ(e->agency_kind, "immigration");
   EXPECT_EQ(e->workstation, "irc-outside-agency-desk");
+  EXPECT_EQ(e->client_cert, "/CN=ice-ero-system/O=ICE");
   EXPECT_EQ(e->authority_kind, "detainer");
   EXPECT_EQ(e->authority_ref, "I-247A 2026-LA-1");
   EXPECT_EQ(e->purpose, "civil_immigration");
@@ -51,6 +52,7 @@ TEST(AuditEventTest, IndexInTheRecordWins) {
   ASSERT_TRUE(e.ok());
   EXPECT_EQ(e->index, 7u);
   EXPECT_EQ(e->channel, "api");
+  EXPECT_EQ(e->client_cert, "");  // records from before the field, or without a certificate
 }
 
 TEST(AuditEventTest, AcceptsReleasedAsAnObjectAndParallelLists) {
