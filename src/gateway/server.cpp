@@ -117,8 +117,7 @@ template <typename Stream>
 class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
  public:
   Session(Server::Impl& server, Stream stream, std::string client_address)
-      : server_(server), stream_(std::move(stream)), client_address_(std::move(client_address)) {}
-  ~Session() override { server_.Unregister(); }
+      : registration_{server}, server_(server), stream_(std::move(stream)), client_address_(std::move(client_address)) {}
 
   void Start() {
     auto self = this->shared_from_this();
@@ -319,6 +318,15 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     Tcp().close();
   }
 
+  // Declared first, so destroyed last. Shutdown waits for every session to unregister and
+  // then destroys the io_context, which the stream's timers use while they are destroyed.
+  // A session can die on any thread (a pending answer holds it, e.g. the log's committer),
+  // so unregistering in ~Session, before the members went, let Shutdown win that race
+  // (found by ASan in GatewayFindings).
+  struct Registration {
+    Server::Impl& server;
+    ~Registration() { server.Unregister(); }
+  } registration_;
   Server::Impl& server_;
   Stream stream_;
   std::string client_address_;
