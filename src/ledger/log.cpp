@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <deque>
+#include <functional>
 #include <thread>
 
 #include "ledger/files.h"
@@ -119,6 +120,9 @@ struct Log::Impl {
   void DiscardPastCheckpoint();
   // Removes the partial tiles a crash may have left torn among those of sizes (from, size).
   void DiscardReplayedPartials(uint64_t from);
+  // Unlinks the partial tiles of tile (level, idx), the files of its .p directory, whose
+  // width `remove` selects. Returns whether that directory exists.
+  bool RemovePartials(int level, uint64_t idx, const std::function<bool(unsigned long width)>& remove);
   Hash RightEdgeRoot() const;
   void AddLeaf(const Hash& leaf, TileFiles& files);
   // Adds the batch to the in-memory tree and collects the tiles it changes, in order.
@@ -178,20 +182,8 @@ void Log::Impl::DiscardPastCheckpoint() {
     uint64_t full = width / kTileWidth;
     unsigned w = unsigned(width % kTileWidth);
     for (uint64_t idx = full;; ++idx) {
-      bool any = false;
-      std::string path = dir + "/" + TilePath({l, idx, unsigned(kTileWidth)});
-      if (::unlink(path.c_str()) == 0) any = true;
-      std::string pdir = path + ".p";
-      if (DIR* d = ::opendir(pdir.c_str())) {
-        any = true;
-        while (dirent* e = ::readdir(d)) {
-          std::string name = e->d_name;
-          if (name == "." || name == "..") continue;
-          unsigned long pw = std::strtoul(name.c_str(), nullptr, 10);
-          if (idx > full || pw > w || pw == 0) ::unlink((pdir + "/" + name).c_str());
-        }
-        ::closedir(d);
-      }
+      bool any = ::unlink((dir + "/" + TilePath({l, idx, unsigned(kTileWidth)})).c_str()) == 0;
+      if (RemovePartials(l, idx, [&](unsigned long pw) { return idx > full || pw > w || pw == 0; })) any = true;
       if (!any) break;
     }
   }
@@ -207,17 +199,22 @@ void Log::Impl::DiscardReplayedPartials(uint64_t from) {
     uint64_t first = LevelWidth(l, from) / kTileWidth, end = LevelWidth(l, size);
     for (uint64_t idx = first; idx * kTileWidth < end; ++idx) {
       unsigned keep = unsigned(std::min<uint64_t>(kTileWidth, end - idx * kTileWidth));
-      std::string pdir = dir + "/" + TilePath({l, idx, unsigned(kTileWidth)}) + ".p";
-      DIR* d = ::opendir(pdir.c_str());
-      if (!d) continue;
-      while (dirent* e = ::readdir(d)) {
-        std::string name = e->d_name;
-        if (name == "." || name == "..") continue;
-        if (std::strtoul(name.c_str(), nullptr, 10) != keep) ::unlink((pdir + "/" + name).c_str());
-      }
-      ::closedir(d);
+      RemovePartials(l, idx, [keep](unsigned long pw) { return pw != keep; });
     }
   }
+}
+
+bool Log::Impl::RemovePartials(int level, uint64_t idx, const std::function<bool(unsigned long width)>& remove) {
+  std::string pdir = dir + "/" + TilePath({level, idx, unsigned(kTileWidth)}) + ".p";
+  DIR* d = ::opendir(pdir.c_str());
+  if (!d) return false;
+  while (dirent* e = ::readdir(d)) {
+    std::string name = e->d_name;
+    if (name == "." || name == "..") continue;
+    if (remove(std::strtoul(name.c_str(), nullptr, 10))) ::unlink((pdir + "/" + name).c_str());
+  }
+  ::closedir(d);
+  return true;
 }
 
 Hash Log::Impl::RightEdgeRoot() const {
