@@ -12,6 +12,8 @@
 #include <string>
 
 #include "gateway/config.h"
+#include "gateway/gateway.h"
+#include "gateway/server.h"
 #include "http_client.h"
 #include "records/county.h"
 
@@ -50,6 +52,27 @@ inline GatewayConfig CountyConfig(const std::string& county) {
   c.policy_root = std::string(TG_SOURCE_DIR) + "/policies";
   c.policy_packs = {"baseline"};
   return c;
+}
+
+// A gateway and the server in front of it. The server is declared last, so it stops
+// before the gateway it calls is destroyed.
+struct RunningGateway {
+  std::unique_ptr<Gateway> gateway;
+  std::unique_ptr<Server> server;
+};
+
+// Opens a gateway over `config` and starts its server, as `trustgate serve` does; with
+// `audit_rejections` false, refusals made before routing (413, 429, ...) are not audited.
+inline Result<RunningGateway> StartGateway(const GatewayConfig& config, bool audit_rejections = true) {
+  auto gw = Gateway::Open(config);
+  if (!gw.ok()) return gw.status();
+  RunningGateway r;
+  r.gateway = std::move(gw.value());
+  auto server = Server::Start(config.server, r.gateway->handler(),
+                              audit_rejections ? r.gateway->rejection_sink() : RejectionSink{});
+  if (!server.ok()) return server.status();
+  r.server = std::move(server.value());
+  return r;
 }
 
 inline nlohmann::json ReadJsonFile(const std::string& path) {

@@ -36,12 +36,10 @@ class GatewayE2E : public ::testing::Test {
 
   void SetUp() override {
     GatewayConfig c = testing::CountyConfig(*county_);
-    auto gw = Gateway::Open(c);
+    auto gw = testing::StartGateway(c);
     ASSERT_TRUE(gw.ok()) << gw.status().ToString();
-    gateway_ = std::move(gw.value());
-    auto s = Server::Start(c.server, gateway_->handler(), gateway_->rejection_sink());
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    server_ = std::move(s.value());
+    gateway_ = std::move(gw->gateway);
+    server_ = std::move(gw->server);
     client_ = std::make_unique<HttpClient>(server_->port());
   }
   void TearDown() override {

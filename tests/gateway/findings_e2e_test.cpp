@@ -21,11 +21,9 @@ TEST(GatewayFindings, InspectorSeesBarredRecipientFindingWithEvidenceInTheLog) {
   json tokens = testing::ReadJsonFile(records::DemoTokensPath(county));
   auto token = [&](const std::string& p) { return "Bearer " + tokens[p].get<std::string>(); };
   GatewayConfig c = testing::CountyConfig(county);
-  auto gw = Gateway::Open(c);
+  auto gw = testing::StartGateway(c, /*audit_rejections=*/false);
   ASSERT_TRUE(gw.ok()) << gw.status().ToString();
-  auto server = Server::Start(c.server, gw.value()->handler());
-  ASSERT_TRUE(server.ok()) << server.status().ToString();
-  testing::HttpClient client(server.value()->port());
+  testing::HttpClient client(gw->server->port());
 
   // Traffic a detector must flag: the immigration officer pulls the upcoming-release list.
   std::vector<uint64_t> ice_indexes;
@@ -95,8 +93,8 @@ TEST(GatewayFindings, InspectorSeesBarredRecipientFindingWithEvidenceInTheLog) {
   auto bad = client.Send("GET", "/v1/audit/findings?to=yesterday", {{"Authorization", inspector}});
   EXPECT_EQ(bad.status, 400) << bad.body;
 
-  server.value().reset();
-  gw.value().reset();
+  gw->server.reset();
+  gw->gateway.reset();
   std::filesystem::remove_all(std::filesystem::path(county).parent_path());
 }
 

@@ -34,11 +34,9 @@ TEST(GatewayRejections, FloodIsAuditedOncePerSecondAndOversizedHeadersAreAudited
   GatewayConfig c = testing::CountyConfig(county);
   c.server.rate_limits.per_address_per_second = 0.5;  // one request, then 429s for two seconds
   c.server.rate_limits.per_address_burst = 1;
-  auto gw = Gateway::Open(c);
+  auto gw = testing::StartGateway(c);
   ASSERT_TRUE(gw.ok()) << gw.status().ToString();
-  auto server = Server::Start(c.server, gw.value()->handler(), gw.value()->rejection_sink());
-  ASSERT_TRUE(server.ok()) << server.status().ToString();
-  testing::HttpClient client(server.value()->port());
+  testing::HttpClient client(gw->server->port());
 
   EXPECT_EQ(client.Send("GET", "/log/checkpoint").status, 200);
   int refused = 0;
@@ -46,7 +44,7 @@ TEST(GatewayRejections, FloodIsAuditedOncePerSecondAndOversizedHeadersAreAudited
   for (int i = 0; i < 20; ++i) refused += client.Send("GET", "/v1/bookings?release_within=48h").status == 429;
   auto seconds = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - t0).count();
   EXPECT_EQ(refused, 20);
-  testing::HttpClient other(server.value()->port());
+  testing::HttpClient other(gw->server->port());
   auto big = other.Send("GET", "/v1/bookings", {{"X-Padding", std::string(20000, 'p')}});
   EXPECT_EQ(big.status, 431);
 

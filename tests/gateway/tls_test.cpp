@@ -153,12 +153,10 @@ class TlsGateway : public ::testing::Test {
     return c;
   }
   void Start(const GatewayConfig& c) {
-    auto gw = Gateway::Open(c);
+    auto gw = testing::StartGateway(c);
     ASSERT_TRUE(gw.ok()) << gw.status().ToString();
-    gateway_ = std::move(gw.value());
-    auto s = Server::Start(c.server, gateway_->handler(), gateway_->rejection_sink());
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    server_ = std::move(s.value());
+    gateway_ = std::move(gw->gateway);
+    server_ = std::move(gw->server);
   }
   // GET `target` as demo `principal` presenting certificate `cert` ("" = none).
   std::pair<int, nlohmann::json> Get(const std::string& principal, const std::string& cert, const std::string& target) {

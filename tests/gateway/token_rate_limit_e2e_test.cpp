@@ -20,11 +20,9 @@ TEST(GatewayTokenRateLimit, TokenPastItsBurstGets429AndOthersAreServed) {
   // One request per 100 s after a burst of three: the refill cannot matter during the test.
   c.server.rate_limits.per_token_per_second = 0.01;
   c.server.rate_limits.per_token_burst = 3;
-  auto gw = Gateway::Open(c);
+  auto gw = testing::StartGateway(c, /*audit_rejections=*/false);
   ASSERT_TRUE(gw.ok()) << gw.status().ToString();
-  auto server = Server::Start(c.server, gw.value()->handler());
-  ASSERT_TRUE(server.ok()) << server.status().ToString();
-  testing::HttpClient client(server.value()->port());
+  testing::HttpClient client(gw->server->port());
 
   auto get = [&](const std::string& principal) {
     return client.Send("GET", "/v1/bookings?release_within=48h",
@@ -47,8 +45,8 @@ TEST(GatewayTokenRateLimit, TokenPastItsBurstGets429AndOthersAreServed) {
                             {"TrustGate-Purpose", "criminal_investigation"}, {"TrustGate-Case", "LAPD-2026-001"}});
   EXPECT_NE(other.status, 429) << other.body;
 
-  server.value().reset();
-  gw.value().reset();
+  gw->server.reset();
+  gw->gateway.reset();
   std::filesystem::remove_all(std::filesystem::path(county).parent_path());
 }
 

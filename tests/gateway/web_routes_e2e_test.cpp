@@ -20,12 +20,10 @@ class GatewayWeb : public ::testing::Test {
     county_ = testing::MakeCounty("web");
     tokens_ = testing::ReadJsonFile(records::DemoTokensPath(county_));
     GatewayConfig c = testing::CountyConfig(county_);
-    auto gw = Gateway::Open(c);
+    auto gw = testing::StartGateway(c, /*audit_rejections=*/false);
     ASSERT_TRUE(gw.ok()) << gw.status().ToString();
-    gateway_ = std::move(gw.value());
-    auto s = Server::Start(c.server, gateway_->handler());
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    server_ = std::move(s.value());
+    gateway_ = std::move(gw->gateway);
+    server_ = std::move(gw->server);
     client_ = std::make_unique<testing::HttpClient>(server_->port());
   }
   void TearDown() override {
