@@ -46,6 +46,15 @@ void Gateway::Impl::AddMetricsRoutes() {
       << "trustgate_audit_store_rows_total " << as.rows << "\n"
       << "# TYPE trustgate_audit_store_commit_seconds_total counter\n"
       << "trustgate_audit_store_commit_seconds_total " << as.commit_seconds << "\n";
+    policy::Decider::CacheStats cs = decider->cache_stats();
+    m << "# HELP trustgate_decision_rows_total Rows of decisions (one record, every category asked) by source: "
+         "evaluated, or shared from an earlier evaluation with equal policy inputs.\n"
+      << "# TYPE trustgate_decision_rows_total counter\n"
+      << "trustgate_decision_rows_total{source=\"cache\"} " << cs.hits << "\n"
+      << "trustgate_decision_rows_total{source=\"evaluated\"} " << cs.misses << "\n"
+      << "# HELP trustgate_decision_cache_enabled 1 when the packs in force can share decisions.\n"
+      << "# TYPE trustgate_decision_cache_enabled gauge\n"
+      << "trustgate_decision_cache_enabled " << (cs.enabled ? 1 : 0) << "\n";
     Response r;
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";
     r.body = m.str();

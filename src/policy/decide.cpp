@@ -29,6 +29,7 @@ Result<std::unique_ptr<Decider>> Decider::Load(const std::string& root,
   std::unique_ptr<Decider> d(new Decider());
   d->packs_ = std::move(composed.value());
   d->authorizer_ = std::make_unique<cedar::Authorizer>(d->packs_.policies);
+  d->reads_ = cedar::PolicyReads::Of(d->packs_.policies.policies());
   auto actions = cedar::ActionEntities(*d->packs_.schema);
   if (!actions.ok()) return Status::Internal("schema action entities: " + actions.status().message());
   d->action_entities_ = std::make_unique<cedar::Entities>(std::move(actions.value()));
@@ -38,6 +39,11 @@ Result<std::unique_ptr<Decider>> Decider::Load(const std::string& root,
     d->offense_codes_.emplace(std::move(table.value()));
   }
   return d;
+}
+
+Decider::CacheStats Decider::cache_stats() const {
+  return {cache_hits_.load(std::memory_order_relaxed), cache_misses_.load(std::memory_order_relaxed),
+          cache_capacity_ > 0 && reads_.fingerprintable(), reads_.why_not()};
 }
 
 Explanation Decider::Explain(const std::string& policy_id) const {
@@ -172,20 +178,52 @@ Result<std::vector<std::vector<ActionDecision>>> Decider::Decide(
     contexts.push_back(context);
   }
 
+  const bool caching = cache_capacity_ > 0 && reads_.fingerprintable();
+  std::string key;
+  size_t key_prefix = 0;
+  if (caching) {
+    for (const auto& a : actions) key += a + '\0';
+    key += '\0';
+    key_prefix = key.size();
+  }
   std::vector<std::vector<ActionDecision>> out;
   out.reserve(subjects.size());
   auto principal = cedar::EntityUid::Make("User", f.user.id);
   for (const auto& s : subjects) {
-    auto resource = cedar::EntityUid::Make(s.type, s.type == "Person" ? s.id : s.id);
+    auto resource = cedar::EntityUid::Make(s.type, s.id);
+    if (caching) {
+      key.resize(key_prefix);
+      reads_.Fingerprint(cedar::Request{principal, cedar::EntityUid(), resource, context}, store, &key);
+      std::shared_ptr<const std::vector<ActionDecision>> hit;
+      {
+        std::lock_guard lock(cache_mu_);
+        auto it = cache_.find(key);
+        if (it != cache_.end()) hit = it->second;
+      }
+      if (hit) {
+        cache_hits_.fetch_add(1, std::memory_order_relaxed);
+        out.push_back(*hit);
+        continue;
+      }
+      cache_misses_.fetch_add(1, std::memory_order_relaxed);
+    }
     std::vector<ActionDecision> row;
     row.reserve(actions.size());
+    bool errors = false;
     for (size_t j = 0; j < actions.size(); ++j) {
       cedar::Request req{principal, action_uids[j], resource, contexts[j]};
       cedar::Response r = authorizer_->IsAuthorized(req, store);
       PackDecision pd = DecisionOf(r, packs_);
       ActionDecision d{actions[j], pd.outcome, pd.policies, pd.errors};
+      if (!d.errors.empty()) errors = true;
       if (!d.errors.empty() && d.outcome == "allow") d.outcome = "deny";  // default deny on error
       row.push_back(std::move(d));
+    }
+    if (caching && !errors) {
+      auto shared = std::make_shared<const std::vector<ActionDecision>>(row);
+      std::lock_guard lock(cache_mu_);
+      if (cache_.size() >= cache_capacity_) cache_.clear();
+      cache_.emplace(key, std::move(shared));
     }
     out.push_back(std::move(row));
   }

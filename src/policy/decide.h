@@ -5,18 +5,25 @@
 // record and category.
 //
 // Sharing: the request-independent part (principal, agencies, workstation, context) is built
-// once per request, and all records of a response go into one entity store, so a response of
-// N records costs one entity build and N x categories authorizer calls.
+// once per request, and all records of a response go into one entity store. Decisions are
+// then shared through a cache keyed by exactly what the policies read (cedar/policy_reads.h):
+// records whose read attributes are equal (same owning agency, custody status, offense
+// qualification, ...) share one evaluation, within a response and across requests, and a
+// decision is evaluated afresh only when some input a policy looks at differs.
 #pragma once
 
+#include <atomic>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "base/status.h"
 #include "cedar/authorizer.h"
 #include "cedar/entities.h"
+#include "cedar/policy_reads.h"
 #include "policy/offense_codes.h"
 #include "policy/pack.h"
 #include "records/model.h"
@@ -93,6 +100,19 @@ class Decider {
       const RequestFacts& facts, const std::vector<Subject>& subjects,
       const std::vector<std::string>& actions, records::TimeMs now) const;
 
+  // Most (subject, action list) rows the decision cache holds; it starts over when full. 0
+  // turns the cache off (every decision evaluated). Default 4096. Not thread-safe with Decide.
+  void SetCacheCapacity(size_t rows) { cache_capacity_ = rows; }
+  // Rows served from the cache and rows evaluated, since Load; whether the packs can be
+  // cached at all (policies that read entity literals' attributes or tags cannot), and why not.
+  struct CacheStats {
+    uint64_t hits = 0;
+    uint64_t misses = 0;
+    bool enabled = false;
+    std::string why_not;
+  };
+  CacheStats cache_stats() const;
+
   // The annotations of a policy (empty fields for an unknown id).
   Explanation Explain(const std::string& policy_id) const;
   // The composed packs (names, rules) in force.
@@ -105,6 +125,13 @@ class Decider {
   // The schema's action hierarchy, built once; each request's entities are layered on it.
   std::unique_ptr<cedar::Entities> action_entities_;
   std::optional<OffenseCodeTable> offense_codes_;
+  // What the policies read, and rows decided before, by action list and fingerprint. Rows
+  // with evaluation errors are not kept (their messages name the entities).
+  cedar::PolicyReads reads_;
+  size_t cache_capacity_ = 4096;
+  mutable std::mutex cache_mu_;
+  mutable std::unordered_map<std::string, std::shared_ptr<const std::vector<ActionDecision>>> cache_;
+  mutable std::atomic<uint64_t> cache_hits_{0}, cache_misses_{0};
 };
 
 }  // namespace tg::policy
