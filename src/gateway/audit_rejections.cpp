@@ -27,6 +27,7 @@ void Gateway::Impl::AuditRejection(const Rejection& r) {
   AuditRecord a;
   a.time = AuditTime(now);
   a.client_address = r.client_address;
+  a.client_cert = r.client_cert_subject;  // as a routed request records it: who connected
   a.method = r.method;
   SplitTarget(r.target, a.path, a.query);
   a.channel = "api";

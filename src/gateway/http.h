@@ -53,6 +53,7 @@ using Handler = std::function<void(Request, Respond)>;
 // read.
 struct Rejection {
   std::string client_address;
+  std::string client_cert_subject;  // mTLS: the verified peer certificate's subject, else ""
   std::string method;
   std::string target;
   int status = 0;

@@ -193,6 +193,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   Response Refuse(int status, const std::string& code, const std::string& message) {
     Rejection r;
     r.client_address = client_address_;
+    r.client_cert_subject = client_cert_subject_;
     if (parser_) {  // the request line is in once it was parsed, header done or not
       r.method = std::string(parser_->get().method_string());
       r.target = std::string(parser_->get().target());

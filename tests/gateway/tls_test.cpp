@@ -8,6 +8,7 @@
 #include <boost/beast/ssl.hpp>
 #include <filesystem>
 #include <map>
+#include <thread>
 
 #include "e2e_fixture.h"
 #include "gateway/gateway.h"
@@ -219,6 +220,31 @@ TEST_F(TlsGateway, CertificateCarriesOnlyItsAgencysTokens) {
   auto unmapped_record = AuditRecordAt(unmapped["audit"]["index"].get<uint64_t>());
   EXPECT_EQ(unmapped_record["client_cert"], "/CN=stranger-system/O=Test");
   EXPECT_EQ(unmapped_record["outcome"], "unauthenticated");
+}
+
+TEST_F(TlsGateway, RefusalsBeforeRoutingRecordTheCertificate) {
+  Start(Config(/*require_client_cert=*/true));
+  auto [ok_status, ok] = Get("lasd-records-clerk", "client", kBookings);
+  ASSERT_EQ(ok_status, 200) << ok.dump();
+  uint64_t before = ok["audit"]["index"].get<uint64_t>();
+
+  // A declared body over the limit: refused with the header, before any route or token.
+  auto [status, body] = HttpsGet(server_->port(), *certs_ + "/ca.pem", kBookings, *certs_ + "/client.pem",
+                                 *certs_ + "/client.key", {{"Content-Length", "2000000"}});
+  EXPECT_EQ(status, 413) << body;
+
+  // Nothing else came in between: the refusal is the next entry. It is committed without
+  // holding the answer, so it may not be in the audit store yet.
+  nlohmann::json record;
+  for (int i = 0; i < 300 && record.is_null(); ++i) {
+    auto [st, entry] = Get("inspector-general", "oversight", "/v1/audit/entries/" + std::to_string(before + 1));
+    if (st == 200) record = entry["record"];
+    else std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_FALSE(record.is_null()) << "the refusal was not audited";
+  EXPECT_EQ(record["status"], 413);
+  EXPECT_EQ(record["outcome"], "invalid");
+  EXPECT_EQ(record["client_cert"], "/CN=agency-system");
 }
 
 TEST_F(TlsGateway, RequestsWithoutACertificateAreNotBound) {
