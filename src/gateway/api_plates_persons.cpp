@@ -43,7 +43,7 @@ json ReadFields(const records::PlateRead& r) {
 }  // namespace
 
 void Gateway::Impl::AddPersonAndPlateRoutes() {
-  router.Add("GET", "/v1/persons/{person_id}", Audited([this](ExchangePtr x) {
+  router.Add("GET", "/v1/persons/{person_id}", AuditedRead([this](ExchangePtr x) {
     if (!Authenticate(x) || !ParseDeclarations(x)) return;
     auto person = store->GetPerson(x->request.params["person_id"]);
     if (!person.ok()) {
@@ -68,7 +68,7 @@ void Gateway::Impl::AddPersonAndPlateRoutes() {
                      categories, true);
   }));
 
-  router.Add("GET", "/v1/plates/{plate}/reads", Audited([this](ExchangePtr x) {
+  router.Add("GET", "/v1/plates/{plate}/reads", AuditedRead([this](ExchangePtr x) {
     if (!Authenticate(x) || !ParseDeclarations(x)) return;
     std::string plate = x->request.params["plate"];
     int days = 7;

@@ -169,6 +169,18 @@ void Gateway::Impl::RespondWithItems(const ExchangePtr& x, const std::vector<Ite
   Finish(x, 200, outcome, std::move(body));
 }
 
+Handler Gateway::Impl::AuditedRead(std::function<void(ExchangePtr)> fn) {
+  return Audited([this, fn = std::move(fn)](ExchangePtr x) {
+    bool ran = false;
+    Status st = store->RunInSnapshot([&] {
+      ran = true;
+      fn(x);
+      return Status::OK();
+    });
+    if (!ran) Fail(x, 503, "store_unavailable", st.message(), "error");
+  });
+}
+
 void Gateway::Impl::AddRecordRoutes() {
   // Decides and answers for a set of bookings. `single`: a 404/403 rather than an empty list.
   auto answer = [this](const ExchangePtr& x, Result<std::vector<records::Booking>> found,
@@ -192,14 +204,14 @@ void Gateway::Impl::AddRecordRoutes() {
     RespondWithItems(x, items, categories, single);
   };
 
-  router.Add("GET", "/v1/bookings/{booking_id}", Audited([this, answer](ExchangePtr x) {
+  router.Add("GET", "/v1/bookings/{booking_id}", AuditedRead([this, answer](ExchangePtr x) {
     if (!Authenticate(x) || !ParseDeclarations(x)) return;
     auto b = store->GetBooking(x->request.params["booking_id"]);
     if (!b.ok()) return answer(x, b.status(), BookingCategories(), true);
     answer(x, std::vector<records::Booking>{std::move(b.value())}, BookingCategories(), true);
   }));
 
-  router.Add("GET", "/v1/bookings", Audited([this, answer](ExchangePtr x) {
+  router.Add("GET", "/v1/bookings", AuditedRead([this, answer](ExchangePtr x) {
     if (!Authenticate(x) || !ParseDeclarations(x)) return;
     auto within = x->request.QueryParam("release_within");
     auto name = x->request.QueryParam("name");
@@ -222,7 +234,7 @@ void Gateway::Impl::AddRecordRoutes() {
   }));
 
   // The public locator: no token; the principal is the public.
-  router.Add("GET", "/v1/public/inmates", Audited([this, answer](ExchangePtr x) {
+  router.Add("GET", "/v1/public/inmates", AuditedRead([this, answer](ExchangePtr x) {
     x->facts.user = records::User{"public", "The public", "public", {}};
     x->facts.agency = records::Agency{"public", "The public", "public", "US", ""};
     x->facts.purpose = "public_records";

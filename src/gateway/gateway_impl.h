@@ -46,6 +46,9 @@ class Gateway::Impl {
   void AddRequestRoutes();
   // Wraps a handler for an audited route: makes the Exchange and catches what escapes.
   Handler Audited(std::function<void(ExchangePtr)> fn);
+  // As Audited, for a route that only reads the store: all its reads share one snapshot
+  // (Store::RunInSnapshot), so a response is consistent and takes the store's lock once.
+  Handler AuditedRead(std::function<void(ExchangePtr)> fn);
 
   // Bearer token -> user, agency, workstation; a client certificate must then map to the
   // user's agency (tls.client_agencies). On failure answers (audited) and returns false.

@@ -1,5 +1,7 @@
 #include "policy/decide.h"
 
+#include <algorithm>
+
 #include "cedar/schema_data.h"
 #include "policy/offense.h"
 #include "policy/scenario.h"
@@ -167,15 +169,17 @@ Result<std::vector<std::vector<ActionDecision>>> Decider::Decide(
   }
   store.Finalize();
 
-  std::vector<cedar::Value> contexts;
   std::vector<cedar::EntityUid> action_uids;
+  std::vector<const cedar::SchemaType*> checked;  // context types already checked (actions share one)
   for (const auto& a : actions) {
     auto uid = cedar::EntityUid::Make("Action", a);
     action_uids.push_back(uid);
+    const cedar::ActionDecl* decl = schema.FindAction(cedar::ActionUid{"Action", a});
+    if (decl != nullptr && std::find(checked.begin(), checked.end(), decl->context.get()) != checked.end()) continue;
     if (!cedar::ContextConforms(schema, uid, context)) {
       return Status::Internal("context for " + a + " does not have the action's context type");
     }
-    contexts.push_back(context);
+    if (decl != nullptr) checked.push_back(decl->context.get());
   }
 
   const bool caching = cache_capacity_ > 0 && reads_.fingerprintable();
@@ -211,7 +215,7 @@ Result<std::vector<std::vector<ActionDecision>>> Decider::Decide(
     row.reserve(actions.size());
     bool errors = false;
     for (size_t j = 0; j < actions.size(); ++j) {
-      cedar::Request req{principal, action_uids[j], resource, contexts[j]};
+      cedar::Request req{principal, action_uids[j], resource, context};
       cedar::Response r = authorizer_->IsAuthorized(req, store);
       PackDecision pd = DecisionOf(r, packs_);
       ActionDecision d{actions[j], pd.outcome, pd.policies, pd.errors};

@@ -575,6 +575,31 @@ class SqliteStore final : public Store {
     return st;
   }
 
+  Status RunInSnapshot(const std::function<Status()>& body) override {
+    if (FindTx(this)) return body();
+    auto lease = Acquire();
+    if (!lease.ok()) return lease.status();
+    Conn* conn = lease->get();
+    // Deferred: the read lock is taken by the first read and held until the end.
+    auto begin = conn->Prepare("BEGIN");
+    if (!begin.ok()) return begin.status();
+    TG_RETURN_IF_ERROR(conn->Run(*begin));
+    tls_tx.push_back({this, conn, 0});
+    Status st;
+    try {
+      st = body();
+    } catch (...) {
+      PopTx();
+      (void)conn->Exec("ROLLBACK");
+      throw;
+    }
+    PopTx();
+    auto end = conn->Prepare("COMMIT");
+    Status ended = end.ok() ? conn->Run(*end) : end.status();
+    if (!ended.ok()) (void)conn->Exec("ROLLBACK");
+    return st;
+  }
+
   Result<int> SchemaVersion() override {
     auto c = Acquire();
     if (!c.ok()) return c.status();

@@ -63,6 +63,13 @@ class Store {
   // Nested calls join the outer transaction.
   virtual Status RunInTransaction(const std::function<Status()>& body) = 0;
 
+  // Runs body with every store read it makes on this thread in one read transaction: one
+  // consistent snapshot (a booking and its person as of the same moment), taken once instead
+  // of per statement. For reads only: a write inside may fail with kUnavailable when another
+  // writer committed since the snapshot began. Inside a transaction, simply runs body.
+  // Returns body's status, or why the snapshot could not be taken (then body did not run).
+  virtual Status RunInSnapshot(const std::function<Status()>& body) = 0;
+
   // The schema version the store is at (the number of migrations applied).
   virtual Result<int> SchemaVersion() = 0;
 

@@ -562,6 +562,36 @@ TEST_F(StoreTest, TransactionsCommitOrRollBackAsAWhole) {
   EXPECT_EQ(store_->GetPerson("P2").status().code(), Code::kNotFound);
 }
 
+TEST_F(StoreTest, ASnapshotSeesOneMomentWhileOthersWrite) {
+  Person before = SamplePerson("P1");
+  before.address = "1 Old Street";
+  ASSERT_TRUE(store_->PutPerson(before).ok());
+  Person after = before;
+  after.address = "2 New Street";
+  Status st = store_->RunInSnapshot([&]() -> Status {
+    EXPECT_EQ(store_->GetPerson("P1")->address, "1 Old Street");
+    // Another thread (another connection) commits a change meanwhile...
+    Status wrote;
+    std::thread([&] { wrote = store_->PutPerson(after); }).join();
+    EXPECT_TRUE(wrote.ok()) << wrote.ToString();
+    // ...which this snapshot does not see.
+    EXPECT_EQ(store_->GetPerson("P1")->address, "1 Old Street");
+    return Status::NotFound("the body's own status comes back");
+  });
+  EXPECT_EQ(st.code(), Code::kNotFound);
+  EXPECT_EQ(store_->GetPerson("P1")->address, "2 New Street");
+
+  // Inside a transaction a snapshot is that transaction.
+  st = store_->RunInTransaction([&]() -> Status {
+    TG_RETURN_IF_ERROR(store_->PutPerson(before));
+    return store_->RunInSnapshot([&]() -> Status {
+      EXPECT_EQ(store_->GetPerson("P1")->address, "1 Old Street");
+      return Status::OK();
+    });
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+}
+
 TEST_F(StoreTest, ManyThreadsReadAndWriteAtOnce) {
   ASSERT_TRUE(store_->PutPerson(SamplePerson("P1")).ok());
   std::atomic<int> failures{0};
