@@ -57,6 +57,12 @@ struct GatewayConfig {
   std::string log_dir;              // ledger directory (tiles, checkpoint, vkey)
   std::string log_key_file;         // the log's signing key; "" = the ledger's default in log_dir
   std::string log_origin;           // checkpoint origin line, used when initialising the log
+  // How long the log's committer waits after the first pending entry for others to join its
+  // commit (one journal fdatasync and one signed checkpoint each).
+  int64_t log_commit_wait_us = 2000;
+  // How long the log's tile writer lets commits gather before writing tiles (served from
+  // memory meanwhile). Longer: fewer partial tile files created, a directory further behind.
+  int64_t log_tile_write_delay_ms = 1000;
   std::string policy_root;          // the folder of policy packs (policies/)
   std::vector<std::string> policy_packs = {"baseline"};  // packs in force (with what they build on)
   std::string schema_file;          // "" = POLICY_ROOT/schema.cedarschema

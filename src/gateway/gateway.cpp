@@ -99,6 +99,8 @@ Result<std::unique_ptr<Gateway>> Gateway::Open(const GatewayConfig& config) {
   }
   ledger::LogOptions lo;
   lo.signing_key_path = config.log_key_file;
+  lo.max_batch_wait = std::chrono::microseconds(config.log_commit_wait_us);
+  lo.tile_write_delay = std::chrono::milliseconds(config.log_tile_write_delay_ms);
   auto log = ledger::Log::Open(config.log_dir, lo);
   if (!log.ok()) return Status(log.status().code(), "log " + config.log_dir + ": " + log.status().message());
   impl->log = std::move(log.value());

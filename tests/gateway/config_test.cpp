@@ -1,0 +1,41 @@
+// The config file's log timings: defaults, values read, and out-of-range values refused
+// with the key named.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "e2e_fixture.h"
+#include "gateway/config.h"
+
+namespace tg::gateway {
+namespace {
+
+TEST(GatewayConfig, LogTimingsHaveDefaultsAndLimits) {
+  std::string d = testing::MakeTempDir("cfg-log");
+  auto load = [&](const std::string& log_extra) {
+    testing::WriteFile(d + "/c.json", R"({"store": "county.db", "policies": {"root": "p"},
+      "log": {"dir": "log")" + log_extra + "}}");
+    return LoadConfig(d + "/c.json");
+  };
+  auto defaults = load("");
+  ASSERT_TRUE(defaults.ok()) << defaults.status().ToString();
+  EXPECT_EQ(defaults->log_commit_wait_us, 2000);
+  EXPECT_EQ(defaults->log_tile_write_delay_ms, 1000);
+  auto set = load(R"(, "commit_wait_us": 0, "tile_write_delay_ms": 250)");
+  ASSERT_TRUE(set.ok()) << set.status().ToString();
+  EXPECT_EQ(set->log_commit_wait_us, 0);
+  EXPECT_EQ(set->log_tile_write_delay_ms, 250);
+  for (const char* bad : {R"(, "commit_wait_us": -1)", R"(, "commit_wait_us": 2000000)",
+                          R"(, "tile_write_delay_ms": 600000)", R"(, "tile_write_delay_ms": "fast")"}) {
+    auto r = load(bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.status().message().find(".log"), std::string::npos) << r.status().ToString();
+  }
+  auto typo = load(R"(, "tile_write_delay": 5)");
+  ASSERT_FALSE(typo.ok());
+  EXPECT_NE(typo.status().message().find("tile_write_delay"), std::string::npos) << typo.status().ToString();
+  std::filesystem::remove_all(d);
+}
+
+}  // namespace
+}  // namespace tg::gateway
