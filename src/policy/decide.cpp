@@ -35,6 +35,8 @@ Result<std::unique_ptr<Decider>> Decider::Load(const std::string& root,
   auto actions = cedar::ActionEntities(*d->packs_.schema);
   if (!actions.ok()) return Status::Internal("schema action entities: " + actions.status().message());
   d->action_entities_ = std::make_unique<cedar::Entities>(std::move(actions.value()));
+  for (const auto& [uid, decl] : d->packs_.schema->actions)
+    if (uid.type == "Action") d->action_info_[uid.id] = {cedar::EntityUid::Make(uid.type, uid.id), decl.context.get()};
   if (!offense_codes_csv.empty()) {
     auto table = OffenseCodeTable::Load(offense_codes_csv);
     if (!table.ok()) return table.status();
@@ -172,14 +174,15 @@ Result<std::vector<std::vector<ActionDecision>>> Decider::Decide(
   std::vector<cedar::EntityUid> action_uids;
   std::vector<const cedar::SchemaType*> checked;  // context types already checked (actions share one)
   for (const auto& a : actions) {
-    auto uid = cedar::EntityUid::Make("Action", a);
+    auto known = action_info_.find(a);
+    auto uid = known != action_info_.end() ? known->second.uid : cedar::EntityUid::Make("Action", a);
     action_uids.push_back(uid);
-    const cedar::ActionDecl* decl = schema.FindAction(cedar::ActionUid{"Action", a});
-    if (decl != nullptr && std::find(checked.begin(), checked.end(), decl->context.get()) != checked.end()) continue;
+    const cedar::SchemaType* type = known != action_info_.end() ? known->second.context : nullptr;
+    if (type != nullptr && std::find(checked.begin(), checked.end(), type) != checked.end()) continue;
     if (!cedar::ContextConforms(schema, uid, context)) {
       return Status::Internal("context for " + a + " does not have the action's context type");
     }
-    if (decl != nullptr) checked.push_back(decl->context.get());
+    if (type != nullptr) checked.push_back(type);
   }
 
   const bool caching = cache_capacity_ > 0 && reads_.fingerprintable();

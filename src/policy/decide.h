@@ -124,6 +124,12 @@ class Decider {
   std::unique_ptr<cedar::Authorizer> authorizer_;
   // The schema's action hierarchy, built once; each request's entities are layered on it.
   std::unique_ptr<cedar::Entities> action_entities_;
+  // Each schema action (type Action) by name: its uid and its context type, found once.
+  struct ActionInfo {
+    cedar::EntityUid uid;
+    const cedar::SchemaType* context = nullptr;
+  };
+  std::unordered_map<std::string, ActionInfo> action_info_;
   std::optional<OffenseCodeTable> offense_codes_;
   // What the policies read, and rows decided before, by action list and fingerprint. Rows
   // with evaluation errors are not kept (their messages name the entities).
