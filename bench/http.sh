@@ -3,10 +3,10 @@
 #
 #   bench/http.sh [BUILD_DIR] [DURATION_SECONDS] [CONNECTIONS]
 #
-# Measures an authenticated GET /v1/bookings/{id} (bearer token looked up in the store, full
-# policy evaluation of every category, audit record committed to the ledger and the audit
-# store before the answer) with wrk, then nginx serving a static file of the same size as that
-# response. Prints requests/s and p99 of both and the ratio. Needs wrk and nginx
+# Measures authenticated GET /v1/bookings/{id} over up to 500 bookings in turn (bearer token
+# looked up in the store, full policy evaluation of every category, audit record committed to
+# the ledger and the audit store before the answer) with wrk, then nginx serving a static file
+# of the size of one such response. Prints requests/s and p99 of both and the ratio. Needs wrk and nginx
 # (scripts/install-deps --bench); nginx runs as a normal user process on a loopback port.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -36,8 +36,18 @@ port=$(sed -n 's|.*portal *http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$work/demo.out"
 token=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['lasd-records-clerk'])" "$work/county/demo-tokens.json")
 auth="Authorization: Bearer $token"
 purpose="TrustGate-Purpose: booking_operations"
-booking=$(curl -sf -H "$auth" -H "$purpose" "http://127.0.0.1:$port/v1/bookings?release_within=720h" |
-  python3 -c "import json,sys; print(json.load(sys.stdin)['records'][0]['booking_id'])")
+# Many bookings, read in turn (a wrk script), so the store and the decision cache see a
+# clerk's spread of records rather than one record over and over.
+curl -sf -H "$auth" -H "$purpose" "http://127.0.0.1:$port/v1/bookings?release_within=2160h" |
+  python3 -c "
+import json, sys
+ids = [r['booking_id'] for r in json.load(sys.stdin)['records']][:500]
+print('ids = {' + ', '.join(json.dumps(i) for i in ids) + '}')
+print('n = 0')
+print('request = function() n = n + 1; return wrk.format(\"GET\", \"/v1/bookings/\" .. ids[n % #ids + 1]) end')
+" >"$work/bookings.lua"
+nbookings=$(grep -o '", "' "$work/bookings.lua" | wc -l); nbookings=$((nbookings + 1))
+booking=$(sed -n 's/^ids = {"\([^"]*\)".*/\1/p' "$work/bookings.lua")
 url="http://127.0.0.1:$port/v1/bookings/$booking"
 size=$(curl -sf -H "$auth" -H "$purpose" "$url" | wc -c)
 
@@ -75,7 +85,7 @@ run() {  # name, wrk args...
   printf '%-8s %10s req/s   p99 %8s   %s\n' "$name" "$rps" "$p99" "${errs:-no errors}" >&2
   echo "$rps"
 }
-echo "http.sh: $(nproc) cores, $secs s, $conns connections, response $size bytes" >&2
-gw=$(run gateway -H "$auth" -H "$purpose" "$url")
+echo "http.sh: $(nproc) cores, $secs s, $conns connections, $nbookings bookings in turn, response about $size bytes" >&2
+gw=$(run gateway -H "$auth" -H "$purpose" -s "$work/bookings.lua" "$url")
 ng=$(run nginx "http://127.0.0.1:$nport/booking.json")
 python3 -c "import sys; g,n=float(sys.argv[1]),float(sys.argv[2]); print(f'ratio gateway/nginx = {g/n:.2f} (goal >= 0.50)')" "$gw" "$ng"
