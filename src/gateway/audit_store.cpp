@@ -26,12 +26,19 @@ struct AuditStore::Impl {
   mutable std::mutex stats_mu;
   AuditStore::Stats stats;
 
+  // Owns the handle, so every way out of Open closes it (both calls accept null).
+  ~Impl() {
+    for (sqlite3_stmt* st : {begin, insert, commit, rollback}) sqlite3_finalize(st);
+    sqlite3_close(db);
+  }
+
+  // Exec and Prepare serve Open, which names the file in their errors.
   Status Exec(const char* sql) {
     char* err = nullptr;
     if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
       std::string m = err ? err : "unknown";
       sqlite3_free(err);
-      return Status::IOError(std::string("audit store: ") + m);
+      return Status::IOError(m);
     }
     return Status::OK();
   }
@@ -45,8 +52,7 @@ struct AuditStore::Impl {
 
   Status Prepare() {
     auto prepare = [&](const char* sql, sqlite3_stmt** st) -> Status {
-      if (sqlite3_prepare_v2(db, sql, -1, st, nullptr) != SQLITE_OK)
-        return Status::IOError(std::string("audit store: ") + sqlite3_errmsg(db));
+      if (sqlite3_prepare_v2(db, sql, -1, st, nullptr) != SQLITE_OK) return Status::IOError(sqlite3_errmsg(db));
       return Status::OK();
     };
     TG_RETURN_IF_ERROR(prepare("BEGIN IMMEDIATE", &begin));
@@ -107,33 +113,33 @@ AuditStore::~AuditStore() {
   }
   impl_->cv.notify_all();
   if (impl_->writer.joinable()) impl_->writer.join();
-  for (sqlite3_stmt* st : {impl_->begin, impl_->insert, impl_->commit, impl_->rollback}) sqlite3_finalize(st);
-  sqlite3_close(impl_->db);
+  // ~Impl closes the database once the writer is gone.
 }
 
 Result<std::unique_ptr<AuditStore>> AuditStore::Open(const std::string& path, uint64_t log_size) {
-  auto impl = std::make_unique<Impl>();
+  auto impl = std::make_unique<Impl>();  // closes the handle if anything below fails
+  auto failed = [&](const Status& s) {
+    return Status(s.code(), "cannot open audit store " + path + ": " + s.message());
+  };
   if (sqlite3_open_v2(path.c_str(), &impl->db,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                       nullptr) != SQLITE_OK) {
-    std::string m = impl->db ? sqlite3_errmsg(impl->db) : "out of memory";
-    sqlite3_close(impl->db);
-    return Status::IOError("cannot open audit store " + path + ": " + m);
+    return failed(Status::IOError(impl->db ? sqlite3_errmsg(impl->db) : "out of memory"));
   }
   sqlite3_busy_timeout(impl->db, 10000);
-  TG_RETURN_IF_ERROR(impl->Exec("PRAGMA journal_mode=WAL"));
+  // A file that is not a database, or a directory, opens fine and fails here, at first use.
+  if (Status s = impl->Exec("PRAGMA journal_mode=WAL"); !s.ok()) return failed(s);
   // FULL: the WAL is fsync'd at every commit, so an acknowledged record survives a crash.
-  TG_RETURN_IF_ERROR(impl->Exec("PRAGMA synchronous=FULL"));
-  TG_RETURN_IF_ERROR(impl->Exec(
-      "CREATE TABLE IF NOT EXISTS audit(idx INTEGER PRIMARY KEY, record TEXT NOT NULL, "
-      "salt BLOB NOT NULL, leaf_hash TEXT NOT NULL)"));
-  std::string trim = "DELETE FROM audit WHERE idx >= " + std::to_string(log_size);
-  TG_RETURN_IF_ERROR(impl->Exec(trim.c_str()));
-  if (Status s = impl->Prepare(); !s.ok()) {
-    for (sqlite3_stmt* st : {impl->begin, impl->insert, impl->commit, impl->rollback}) sqlite3_finalize(st);
-    sqlite3_close(impl->db);
-    return s;
+  if (Status s = impl->Exec("PRAGMA synchronous=FULL"); !s.ok()) return failed(s);
+  if (Status s = impl->Exec(
+          "CREATE TABLE IF NOT EXISTS audit(idx INTEGER PRIMARY KEY, record TEXT NOT NULL, "
+          "salt BLOB NOT NULL, leaf_hash TEXT NOT NULL)");
+      !s.ok()) {
+    return failed(s);
   }
+  std::string trim = "DELETE FROM audit WHERE idx >= " + std::to_string(log_size);
+  if (Status s = impl->Exec(trim.c_str()); !s.ok()) return failed(s);
+  if (Status s = impl->Prepare(); !s.ok()) return failed(s);
   Impl* raw = impl.get();
   impl->writer = std::thread([raw] { raw->Run(); });
   return std::unique_ptr<AuditStore>(new AuditStore(std::move(impl)));

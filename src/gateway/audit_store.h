@@ -25,6 +25,7 @@ class AuditStore {
  public:
   // Opens or creates the file. Rows at or past `log_size` are dropped: they belong to
   // appends a crash cut off before the log made them durable (no response went out).
+  // Fails with an IOError naming `path` when it cannot be opened or is not an SQLite file.
   static Result<std::unique_ptr<AuditStore>> Open(const std::string& path, uint64_t log_size);
   ~AuditStore();  // commits what is queued, then stops the writer
 
