@@ -22,6 +22,8 @@ struct AuditStore::Impl {
   std::condition_variable cv;
   std::deque<std::pair<AuditRow, std::function<void(Status)>>> queue;
   bool stopping = false;
+  std::chrono::microseconds commit_wait{0};
+  std::chrono::steady_clock::time_point first_queued;  // of the rows in `queue`
   std::thread writer;
   mutable std::mutex stats_mu;
   AuditStore::Stats stats;
@@ -89,6 +91,8 @@ struct AuditStore::Impl {
         std::unique_lock lock(mu);
         cv.wait(lock, [this] { return stopping || !queue.empty(); });
         if (queue.empty()) return;
+        if (!stopping && commit_wait.count() > 0)
+          cv.wait_until(lock, first_queued + commit_wait, [this] { return stopping; });
         batch.swap(queue);
       }
       auto t0 = std::chrono::steady_clock::now();
@@ -116,8 +120,10 @@ AuditStore::~AuditStore() {
   // ~Impl closes the database once the writer is gone.
 }
 
-Result<std::unique_ptr<AuditStore>> AuditStore::Open(const std::string& path, uint64_t log_size) {
+Result<std::unique_ptr<AuditStore>> AuditStore::Open(const std::string& path, uint64_t log_size,
+                                                     std::chrono::microseconds commit_wait) {
   auto impl = std::make_unique<Impl>();  // closes the handle if anything below fails
+  impl->commit_wait = commit_wait;
   auto failed = [&](const Status& s) {
     return Status(s.code(), "cannot open audit store " + path + ": " + s.message());
   };
@@ -146,11 +152,14 @@ Result<std::unique_ptr<AuditStore>> AuditStore::Open(const std::string& path, ui
 }
 
 void AuditStore::Write(AuditRow row, std::function<void(Status)> done) {
+  bool first;
   {
     std::lock_guard lock(impl_->mu);
+    first = impl_->queue.empty();
+    if (first) impl_->first_queued = std::chrono::steady_clock::now();
     impl_->queue.emplace_back(std::move(row), std::move(done));
   }
-  impl_->cv.notify_one();
+  if (first) impl_->cv.notify_one();  // later rows join the batch the writer is waiting for
 }
 
 AuditStore::Stats AuditStore::GetStats() const {

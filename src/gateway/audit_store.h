@@ -4,6 +4,7 @@
 // thread with synchronous=FULL, so a row is durable when its callback reports OK.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -26,7 +27,10 @@ class AuditStore {
   // Opens or creates the file. Rows at or past `log_size` are dropped: they belong to
   // appends a crash cut off before the log made them durable (no response went out).
   // Fails with an IOError naming `path` when it cannot be opened or is not an SQLite file.
-  static Result<std::unique_ptr<AuditStore>> Open(const std::string& path, uint64_t log_size);
+  // `commit_wait`: how long the writer lets rows gather after the first one before it commits
+  // them in one transaction (one WAL fsync); zero commits as soon as it is free.
+  static Result<std::unique_ptr<AuditStore>> Open(const std::string& path, uint64_t log_size,
+                                                  std::chrono::microseconds commit_wait = {});
   ~AuditStore();  // commits what is queued, then stops the writer
 
   // Queues the row; `done` is called from the writer thread once it is durable (or failed).

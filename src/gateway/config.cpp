@@ -72,7 +72,7 @@ Result<GatewayConfig> LoadConfig(const std::string& path) {
   } catch (const json::parse_error& e) {
     return Status::InvalidArgument(path + ": invalid JSON: " + e.what());
   }
-  TG_RETURN_IF_ERROR(CheckKeys(j, {"listen", "threads", "store", "audit_store", "log", "schema",
+  TG_RETURN_IF_ERROR(CheckKeys(j, {"listen", "threads", "store", "audit_store", "audit_store_commit_wait_us", "log", "schema",
                                    "policies", "offense_codes", "tls", "limits", "rate_limits", "tokens"},
                                path));
   fs::path base = fs::absolute(path).parent_path();
@@ -81,6 +81,9 @@ Result<GatewayConfig> LoadConfig(const std::string& path) {
   TG_RETURN_IF_ERROR(Get(j, "threads", c.server.threads, path));
   TG_RETURN_IF_ERROR(Get(j, "store", c.store_path, path));
   TG_RETURN_IF_ERROR(Get(j, "audit_store", c.audit_store_path, path));
+  TG_RETURN_IF_ERROR(Get(j, "audit_store_commit_wait_us", c.audit_store_commit_wait_us, path));
+  if (c.audit_store_commit_wait_us < 0 || c.audit_store_commit_wait_us > 1000000)
+    return Status::InvalidArgument(path + ".audit_store_commit_wait_us: from 0 to 1000000 (one second)");
   TG_RETURN_IF_ERROR(Get(j, "schema", c.schema_file, path));
   TG_RETURN_IF_ERROR(Get(j, "offense_codes", c.offense_codes_file, path));
   if (j.contains("policies")) {

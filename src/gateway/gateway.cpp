@@ -107,7 +107,8 @@ Result<std::unique_ptr<Gateway>> Gateway::Open(const GatewayConfig& config) {
 
   std::string audit_path = config.audit_store_path;
   if (audit_path.empty()) audit_path = (fs::path(config.store_path).parent_path() / "audit.db").string();
-  auto audit = AuditStore::Open(audit_path, impl->log->CurrentCheckpoint().size);
+  auto audit = AuditStore::Open(audit_path, impl->log->CurrentCheckpoint().size,
+                                std::chrono::microseconds(config.audit_store_commit_wait_us));
   if (!audit.ok()) return audit.status();
   impl->audit_store = std::move(audit.value());
 

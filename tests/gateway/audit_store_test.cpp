@@ -56,5 +56,30 @@ TEST(AuditStore, WritesReadBackAndReopenTrimsPastTheLog) {
   EXPECT_EQ((*store)->Read(2).status().code(), Code::kNotFound);
 }
 
+// Rows written within the commit wait share one transaction; each is durable (readable
+// after a reopen) once its callback says so.
+TEST(AuditStore, RowsWithinTheCommitWaitShareOneCommit) {
+  std::string path = testing::MakeTempDir("audit-store") + "/audit.db";
+  {
+    auto store = AuditStore::Open(path, 0, std::chrono::milliseconds(300));
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    std::vector<std::future<Status>> done;
+    for (uint64_t i = 0; i < 20; ++i) {
+      auto p = std::make_shared<std::promise<Status>>();
+      done.push_back(p->get_future());
+      (*store)->Write(AuditRow{i, "{\"i\":" + std::to_string(i) + "}", std::string(32, 's'), "leaf"},
+                      [p](Status s) { p->set_value(s); });
+    }
+    for (auto& f : done) ASSERT_TRUE(f.get().ok());
+    EXPECT_EQ((*store)->GetStats().batches, 1u);
+    EXPECT_EQ((*store)->GetStats().rows, 20u);
+  }
+  auto again = AuditStore::Open(path, 20);
+  ASSERT_TRUE(again.ok());
+  auto row = (*again)->Read(19);
+  ASSERT_TRUE(row.ok()) << row.status().ToString();
+  EXPECT_EQ(row->record, "{\"i\":19}");
+}
+
 }  // namespace
 }  // namespace tg::gateway

@@ -21,6 +21,7 @@ TEST(GatewayConfig, LogTimingsHaveDefaultsAndLimits) {
   ASSERT_TRUE(defaults.ok()) << defaults.status().ToString();
   EXPECT_EQ(defaults->log_commit_wait_us, 2000);
   EXPECT_EQ(defaults->log_tile_write_delay_ms, 1000);
+  EXPECT_EQ(defaults->audit_store_commit_wait_us, 0);
   auto set = load(R"(, "commit_wait_us": 0, "tile_write_delay_ms": 250)");
   ASSERT_TRUE(set.ok()) << set.status().ToString();
   EXPECT_EQ(set->log_commit_wait_us, 0);
