@@ -556,16 +556,7 @@ class SqliteStore final : public Store {
     if (!lease.ok()) return lease.status();
     Conn* conn = lease->get();
     TG_RETURN_IF_ERROR(conn->Exec("BEGIN IMMEDIATE"));
-    tls_tx.push_back({this, conn, 0});
-    Status st;
-    try {
-      st = body();
-    } catch (...) {
-      PopTx();
-      (void)conn->Exec("ROLLBACK");
-      throw;
-    }
-    PopTx();
+    Status st = RunBound(conn, body);
     if (st.ok()) {
       st = conn->Exec("COMMIT");
       if (!st.ok()) (void)conn->Exec("ROLLBACK");
@@ -584,16 +575,7 @@ class SqliteStore final : public Store {
     auto begin = conn->Prepare("BEGIN");
     if (!begin.ok()) return begin.status();
     TG_RETURN_IF_ERROR(conn->Run(*begin));
-    tls_tx.push_back({this, conn, 0});
-    Status st;
-    try {
-      st = body();
-    } catch (...) {
-      PopTx();
-      (void)conn->Exec("ROLLBACK");
-      throw;
-    }
-    PopTx();
+    Status st = RunBound(conn, body);
     auto end = conn->Prepare("COMMIT");
     Status ended = end.ok() ? conn->Run(*end) : end.status();
     if (!ended.ok()) (void)conn->Exec("ROLLBACK");
@@ -1583,6 +1565,22 @@ class SqliteStore final : public Store {
       }
     }
     return conn->Exec("COMMIT");
+  }
+
+  // Runs body with `conn` (in an open transaction) bound to this thread, so the store calls
+  // it makes join that transaction; if body throws, rolls back and rethrows.
+  Status RunBound(Conn* conn, const std::function<Status()>& body) {
+    tls_tx.push_back({this, conn, 0});
+    Status st;
+    try {
+      st = body();
+    } catch (...) {
+      PopTx();
+      (void)conn->Exec("ROLLBACK");
+      throw;
+    }
+    PopTx();
+    return st;
   }
 
   void PopTx() {
