@@ -34,8 +34,10 @@ class Gateway::Impl {
  public:
   GatewayConfig config;
   std::unique_ptr<records::Store> store;
-  std::unique_ptr<ledger::Log> log;
+  // The log keeps the audit store's rows in its journal until the store has them durably,
+  // and asks it to sync before dropping them, so the store must outlive the log.
   std::unique_ptr<AuditStore> audit_store;
+  std::unique_ptr<ledger::Log> log;
   std::unique_ptr<policy::Decider> decider;
   std::unique_ptr<RateLimiter> token_limiter;
   Router router;
