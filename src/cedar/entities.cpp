@@ -35,7 +35,29 @@ void Entities::Upsert(Entity e) {
   for (auto& [k, v] : e.tags) cur.tags.insert_or_assign(k, std::move(v));
 }
 
+namespace {
+
+void IndexAttrs(Entity& e) {
+  e.attr_index.clear();
+  for (const auto& [k, v] : e.attrs) e.attr_index.emplace_back(InternAttrName(k), &v);
+  std::sort(e.attr_index.begin(), e.attr_index.end());
+  e.attr_index_owner = &e;
+}
+
+}  // namespace
+
 void Entities::Finalize() {
+  // Without parents in this layer every closure is empty: a request's few entities usually
+  // have none, and the walk below would only allocate.
+  bool parents = false;
+  for (const auto& [uid, e] : by_uid_) parents = parents || !e->parents.empty();
+  if (!parents) {
+    for (auto& [uid, e] : by_uid_) {
+      e->ancestors.clear();
+      IndexAttrs(*e);
+    }
+    return;
+  }
   // Depth-first with memoisation; a cycle in the parent graph is tolerated (each entity's
   // closure is computed from scratch with its own visited set when needed).
   std::unordered_map<EntityUid, int, EntityUidHash> state;  // 1 = in progress, 2 = done
@@ -60,10 +82,7 @@ void Entities::Finalize() {
   };
   for (auto& [uid, e] : by_uid_) {
     visit(*e);
-    e->attr_index.clear();
-    for (const auto& [k, v] : e->attrs) e->attr_index.emplace_back(InternAttrName(k), &v);
-    std::sort(e->attr_index.begin(), e->attr_index.end());
-    e->attr_index_owner = e.get();
+    IndexAttrs(*e);
   }
   // Cycles can leave closures incomplete for entities visited while in progress: iterate
   // to a fixed point (rare; only when the data has cycles).

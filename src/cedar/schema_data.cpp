@@ -54,6 +54,12 @@ Status CheckEnumId(const Schema& schema, const std::string& type, const std::str
   return Status::OK();
 }
 
+// Whether `id` may be an id of the declared type `d`: any id, unless `d` is an enum type.
+// Allocation-free, for checks that run on every request (the message is built on failure).
+bool EnumIdOk(const EntityTypeDecl* d, std::string_view id) {
+  return d == nullptr || !d->enum_ids || std::find(d->enum_ids->begin(), d->enum_ids->end(), id) != d->enum_ids->end();
+}
+
 json UidJson(const std::string& type, const std::string& id) { return json{{"type", type}, {"id", id}}; }
 
 }  // namespace
@@ -235,7 +241,7 @@ bool HasType(const Schema& schema, const Value& v, const SchemaType& t) {
     case SchemaType::Kind::kString: return v.kind() == ValueKind::kString;
     case SchemaType::Kind::kEntity:
       return v.kind() == ValueKind::kEntity && v.as_entity().type() == t.name &&
-             CheckEnumId(schema, t.name, std::string(v.as_entity().id()), "").ok();
+             EnumIdOk(schema.FindEntityType(t.name), v.as_entity().id());
     case SchemaType::Kind::kExtension:
       return (t.name == "ipaddr" && v.kind() == ValueKind::kIpAddr) ||
              (t.name == "decimal" && v.kind() == ValueKind::kDecimal) ||
@@ -270,20 +276,27 @@ bool RecordHasType(const Schema& schema, const RecordAttrs& r, const SchemaType&
 
 }  // namespace
 
+Status CheckEntityUidConforms(const Schema& schema, EntityUid uid) {
+  const EntityTypeDecl* decl = schema.FindEntityType(uid.type());
+  if (!decl) return Status::InvalidArgument("entity type " + std::string(uid.type()) + " is not declared in the schema");
+  if (!EnumIdOk(decl, uid.id()))  // the message names the uid: built only on failure
+    return CheckEnumId(schema, std::string(uid.type()), std::string(uid.id()), uid.ToString());
+  return Status::OK();
+}
+
 Status CheckEntityConforms(const Schema& schema, const Entity& e) {
-  std::string type(e.uid.type());
+  TG_RETURN_IF_ERROR(CheckEntityUidConforms(schema, e.uid));
+  const std::string_view type = e.uid.type();
   const EntityTypeDecl* decl = schema.FindEntityType(type);
-  if (!decl) return Status::InvalidArgument("entity type " + type + " is not declared in the schema");
-  TG_RETURN_IF_ERROR(CheckEnumId(schema, type, std::string(e.uid.id()), e.uid.ToString()));
   if (!RecordHasType(schema, e.attrs, *decl->shape))
     return Status::InvalidArgument(e.uid.ToString() + ": attributes do not have the shape " + decl->shape->ToString());
   for (EntityUid p : e.parents) {
     if (!decl->member_of.count(std::string(p.type())))
-      return Status::InvalidArgument(e.uid.ToString() + ": entities of type " + type + " cannot have parents of type " +
-                                     std::string(p.type()));
+      return Status::InvalidArgument(e.uid.ToString() + ": entities of type " + std::string(type) +
+                                     " cannot have parents of type " + std::string(p.type()));
   }
   if (!e.tags.empty()) {
-    if (!decl->tags) return Status::InvalidArgument(e.uid.ToString() + ": entity type " + type + " has no tags");
+    if (!decl->tags) return Status::InvalidArgument(e.uid.ToString() + ": entity type " + std::string(type) + " has no tags");
     for (const auto& [k, v] : e.tags)
       if (!HasType(schema, v, *decl->tags)) return Status::InvalidArgument(e.uid.ToString() + ": tag " + k + " has the wrong type");
   }

@@ -53,6 +53,10 @@ Result<Value> ParseContextWithSchema(const Schema& schema, EntityUid action,
 // parents are of allowed types, and it has tags only when its type declares them. For
 // code that builds entities directly and must not drift from the schema.
 Status CheckEntityConforms(const Schema& schema, const Entity& entity);
+// The part of CheckEntityConforms that looks at the uid alone: its type is declared, and its
+// id is one of the type's enum ids when it is an enum type. For a caller that already checked
+// an entity of this type with the same attributes (and no parents or tags).
+Status CheckEntityUidConforms(const Schema& schema, EntityUid uid);
 
 // Request validation: the action is declared; the principal and resource types are declared,
 // listed in the action's appliesTo (with valid enum ids); the context (already parsed) has the

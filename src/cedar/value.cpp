@@ -10,16 +10,24 @@
 namespace tg::cedar {
 namespace {
 
+// Lets the tables be searched by string_view: lookups, the common case, allocate nothing.
+struct TextHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+template <class V>
+using TextMap = std::unordered_map<std::string, V, TextHash, std::equal_to<>>;
+
 // The process-wide intern tables. Records live in deques so pointers stay valid.
 struct InternTable {
   std::mutex mu;
   std::deque<EntityUid::Rec> recs;
-  std::unordered_map<std::string, const EntityUid::Rec*> by_key;
-  std::unordered_map<std::string, uint32_t> types;
-  std::unordered_map<std::string, uint32_t> attrs;
+  TextMap<const EntityUid::Rec*> by_key;
+  TextMap<uint32_t> types;
+  TextMap<uint32_t> attrs;
 
   uint32_t TypeIndexLocked(std::string_view type) {
-    auto it = types.find(std::string(type));
+    auto it = types.find(type);
     if (it != types.end()) return it->second;
     uint32_t n = static_cast<uint32_t>(types.size());
     types.emplace(std::string(type), n);
@@ -35,19 +43,19 @@ InternTable& Table() {
 }  // namespace
 
 EntityUid EntityUid::Make(std::string_view type, std::string_view id) {
-  std::string key;
-  key.reserve(type.size() + id.size() + 1);
-  key.append(type);
+  // Built in a per-thread buffer: a uid seen before costs no allocation.
+  thread_local std::string key;
+  key.assign(type);
   key.push_back('\0');
   key.append(id);
   InternTable& t = Table();
   std::lock_guard<std::mutex> lock(t.mu);
-  auto it = t.by_key.find(key);
+  auto it = t.by_key.find(std::string_view(key));
   if (it != t.by_key.end()) return EntityUid(it->second);
   t.recs.push_back(Rec{std::string(type), std::string(id), static_cast<uint32_t>(t.recs.size()),
                        t.TypeIndexLocked(type)});
   const Rec* r = &t.recs.back();
-  t.by_key.emplace(std::move(key), r);
+  t.by_key.emplace(key, r);
   return EntityUid(r);
 }
 
@@ -65,7 +73,7 @@ uint32_t InternEntityType(std::string_view type) {
 uint32_t InternAttrName(std::string_view name) {
   InternTable& t = Table();
   std::lock_guard<std::mutex> lock(t.mu);
-  auto it = t.attrs.find(std::string(name));
+  auto it = t.attrs.find(name);
   if (it != t.attrs.end()) return it->second;
   uint32_t n = static_cast<uint32_t>(t.attrs.size());
   t.attrs.emplace(std::string(name), n);

@@ -192,6 +192,16 @@ TEST_F(SchemaData, EntitiesBuiltInMemoryAreCheckedAgainstTheSchema) {
   EXPECT_FALSE(CheckEntityConforms(schema_, untagged).ok());
 }
 
+// The uid-only check: declared type, and an id among an enum type's ids.
+TEST_F(SchemaData, UidChecksTypeAndEnumIds) {
+  EXPECT_TRUE(CheckEntityUidConforms(schema_, EntityUid::Make("User", "anyone")).ok());
+  EXPECT_TRUE(CheckEntityUidConforms(schema_, EntityUid::Make("Color", "red")).ok());
+  Status green = CheckEntityUidConforms(schema_, EntityUid::Make("Color", "green"));
+  EXPECT_FALSE(green.ok());
+  EXPECT_NE(green.message().find("Color::\"green\""), std::string::npos) << green.message();
+  EXPECT_FALSE(CheckEntityUidConforms(schema_, EntityUid::Make("Robot", "r2")).ok());
+}
+
 // A store layered on a base finds the base's entities and their ancestors.
 TEST(EntitiesLayer, LookupsFallThroughToTheBase) {
   Entities base;
@@ -215,6 +225,29 @@ TEST(EntitiesLayer, LookupsFallThroughToTheBase) {
   EXPECT_TRUE(top.IsDescendantOrSelf(s.uid, g.uid));
   EXPECT_EQ(top.size(), 1u);
   EXPECT_EQ(top.All().size(), 3u);
+}
+
+// Finalize again after the only parent link is gone (no parents left in the layer: the short
+// path) leaves no stale ancestors, and attributes are still found by interned name.
+TEST(EntitiesLayer, RefinalizingWithoutParentsClearsAncestors) {
+  Entities es;
+  Entity g;
+  g.uid = EntityUid::Make("Group", "solo");
+  ASSERT_TRUE(es.Add(g).ok());
+  Entity u;
+  u.uid = EntityUid::Make("User", "bob");
+  u.attrs = {{"name", "Bob"}};
+  u.parents = {g.uid};
+  ASSERT_TRUE(es.Add(u).ok());
+  es.Finalize();
+  EXPECT_TRUE(es.IsDescendantOrSelf(u.uid, g.uid));
+  // No API removes a parent: edit the stored entity (it is not const; Find's view is).
+  const_cast<Entity*>(es.Find(u.uid))->parents.clear();
+  es.Finalize();
+  EXPECT_FALSE(es.IsDescendantOrSelf(u.uid, g.uid));
+  const Value* name = es.Find(u.uid)->FindAttr(InternAttrName("name"), "name");
+  ASSERT_NE(name, nullptr);
+  EXPECT_EQ(name->as_string(), "Bob");
 }
 
 }  // namespace
