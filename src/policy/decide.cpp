@@ -7,6 +7,47 @@
 #include "policy/scenario.h"
 
 namespace tg::policy {
+namespace {
+
+void PutBytes(std::string_view v, std::string* k) {
+  uint32_t n = uint32_t(v.size());
+  k->append(reinterpret_cast<const char*>(&n), sizeof n);
+  k->append(v);
+}
+template <class T>
+void PutPod(T v, std::string* k) {
+  k->append(reinterpret_cast<const char*>(&v), sizeof v);
+}
+
+// The person memo's key: every input of the Person entity's attributes, length-prefixed.
+// Whole convictions go in (not only the fields the qualifier reads today), so a qualifier
+// that starts reading another field cannot be served a stale answer; the structured binding
+// stops compiling when records::Conviction gains a field, until it is keyed here too.
+void PersonKey(const Subject& s, int64_t day, std::string* k) {
+  PutPod(day, k);
+  PutBytes(s.agency, k);
+  PutPod(char(s.sex_registrant), k);
+  PutPod(char(s.arson_registrant), k);
+  PutPod(uint32_t(s.convictions.size()), k);
+  for (const records::Conviction& c : s.convictions) {
+    const auto& [id, person_id, code, statute, description, level, degree, convicted_at, sentence, court,
+                 sex_registrable, arson_registrable] = c;
+    PutPod(id, k);
+    PutBytes(person_id, k);
+    PutBytes(code, k);
+    PutBytes(statute, k);
+    PutBytes(description, k);
+    PutPod(level, k);
+    PutPod(degree, k);
+    PutPod(convicted_at, k);
+    PutBytes(sentence, k);
+    PutBytes(court, k);
+    PutPod(char(sex_registrable), k);
+    PutPod(char(arson_registrable), k);
+  }
+}
+
+}  // namespace
 
 const std::vector<std::string>& DataCategories() {
   static const std::vector<std::string> kCategories = {
@@ -70,7 +111,11 @@ Result<std::vector<std::vector<ActionDecision>>> Decider::Decide(
     if (!ok.ok()) return Status::Internal("entities: " + ok.message());
     return store.Add(std::move(e));
   };
-  auto agency_uid = [](const std::string& id) { return cedar::EntityUid::Make("Agency", id); };
+  // Interning takes a process-wide lock: uids are made once per request and reused.
+  const cedar::EntityUid own_agency = cedar::EntityUid::Make("Agency", f.agency.id);
+  auto agency_uid = [&](const std::string& id) {
+    return id == f.agency.id ? own_agency : cedar::EntityUid::Make("Agency", id);
+  };
   std::set<std::string> agencies_added;
   auto add_agency = [&](const records::Agency& a) -> Status {
     if (!agencies_added.insert(a.id).second) return Status::OK();
@@ -89,11 +134,12 @@ Result<std::vector<std::vector<ActionDecision>>> Decider::Decide(
     return add(std::move(e));
   };
   TG_RETURN_IF_ERROR(add_agency(f.agency));
+  const cedar::EntityUid principal = cedar::EntityUid::Make("User", f.user.id);
   {
     cedar::Entity u;
-    u.uid = cedar::EntityUid::Make("User", f.user.id);
+    u.uid = principal;
     std::vector<cedar::Value> roles(f.user.roles.begin(), f.user.roles.end());
-    u.attrs = {{"name", f.user.name}, {"agency", agency_uid(f.agency.id)}, {"roles", cedar::Value::Set(std::move(roles))}};
+    u.attrs = {{"name", f.user.name}, {"agency", own_agency}, {"roles", cedar::Value::Set(std::move(roles))}};
     TG_RETURN_IF_ERROR(add(std::move(u)));
   }
   const records::Agency& recipient = f.recipient ? *f.recipient : f.agency;
@@ -124,7 +170,7 @@ Result<std::vector<std::vector<ActionDecision>>> Decider::Decide(
   // Per-record entities.
   std::set<std::string> persons_added;
   std::set<std::pair<std::string, std::string>> subjects_added;
-  auto person_attrs = [&](const Subject& s) -> Result<cedar::RecordAttrs> {
+  auto qualified_attrs = [&](const Subject& s) -> Result<cedar::RecordAttrs> {
     OffenseFacts facts;
     for (const auto& c : s.convictions) facts.convictions.push_back(FromConviction(c));
     facts.sex_registrant = s.sex_registrant;
@@ -140,28 +186,59 @@ Result<std::vector<std::vector<ActionDecision>>> Decider::Decide(
                               {"nj_violent_or_serious", !q->nj_violent_or_serious.empty()},
                               {"nj_indictable_within_5y", !q->nj_indictable_within_5y.empty()}};
   };
+  // Adds the Person entity `uid` for `s`, its attributes from the memo when an equal person
+  // was seen before. Those attributes passed the schema check under the type Person then, so
+  // only the uid is checked (the type's enum ids, if any).
+  const bool memo = cache_capacity_ > 0;
+  const int64_t day = now >= 0 ? now / records::kMsPerDay : -((-now - 1) / records::kMsPerDay) - 1;
+  std::string person_key;
+  auto add_person = [&](const Subject& s, cedar::EntityUid uid) -> Status {
+    if (memo) {
+      person_key.clear();
+      PersonKey(s, day, &person_key);
+      std::shared_ptr<const cedar::RecordAttrs> hit;
+      {
+        std::lock_guard lock(person_mu_);
+        auto it = person_memo_.find(person_key);
+        if (it != person_memo_.end()) hit = it->second;
+      }
+      if (hit) {
+        Status ok = cedar::CheckEntityUidConforms(schema, uid);
+        if (!ok.ok()) return Status::Internal("entities: " + ok.message());
+        cedar::Entity p;
+        p.uid = uid;
+        p.attrs = *hit;
+        return store.Add(std::move(p));
+      }
+    }
+    auto pa = qualified_attrs(s);
+    if (!pa.ok()) return pa.status();
+    cedar::Entity p;
+    p.uid = uid;
+    p.attrs = std::move(pa.value());
+    Status ok = cedar::CheckEntityConforms(schema, p);
+    if (!ok.ok()) return Status::Internal("entities: " + ok.message());
+    if (memo) {
+      auto shared = std::make_shared<const cedar::RecordAttrs>(p.attrs);
+      std::lock_guard lock(person_mu_);
+      if (person_memo_.size() >= kPersonMemoRows) person_memo_.clear();
+      person_memo_.emplace(person_key, std::move(shared));
+    }
+    return store.Add(std::move(p));
+  };
   for (const auto& s : subjects) {
     TG_RETURN_IF_ERROR(add_agency_id(s.agency));
     if (!subjects_added.insert({s.type, s.id}).second) continue;
     cedar::Entity e;
     e.uid = cedar::EntityUid::Make(s.type, s.id);
     if (s.type == "Booking") {
-      if (persons_added.insert(s.person_id).second) {
-        auto pa = person_attrs(s);
-        if (!pa.ok()) return pa.status();
-        cedar::Entity p;
-        p.uid = cedar::EntityUid::Make("Person", s.person_id);
-        p.attrs = std::move(pa.value());
-        TG_RETURN_IF_ERROR(add(std::move(p)));
-      }
-      e.attrs = {{"agency", agency_uid(s.agency)},
-                 {"person", cedar::EntityUid::Make("Person", s.person_id)},
-                 {"custody_status", s.custody_status}};
+      cedar::EntityUid person = cedar::EntityUid::Make("Person", s.person_id);
+      if (persons_added.insert(s.person_id).second) TG_RETURN_IF_ERROR(add_person(s, person));
+      e.attrs = {{"agency", agency_uid(s.agency)}, {"person", person}, {"custody_status", s.custody_status}};
     } else if (s.type == "Person") {
       if (!persons_added.insert(s.id).second) continue;
-      auto pa = person_attrs(s);
-      if (!pa.ok()) return pa.status();
-      e.attrs = std::move(pa.value());
+      TG_RETURN_IF_ERROR(add_person(s, e.uid));
+      continue;
     } else if (s.type == "PlateRead" || s.type == "Plate") {
       e.attrs = {{"agency", agency_uid(s.agency)}, {"state", s.state}};
     } else {
@@ -195,7 +272,6 @@ Result<std::vector<std::vector<ActionDecision>>> Decider::Decide(
   }
   std::vector<std::vector<ActionDecision>> out;
   out.reserve(subjects.size());
-  auto principal = cedar::EntityUid::Make("User", f.user.id);
   for (const auto& s : subjects) {
     auto resource = cedar::EntityUid::Make(s.type, s.id);
     if (caching) {

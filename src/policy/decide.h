@@ -101,7 +101,8 @@ class Decider {
       const std::vector<std::string>& actions, records::TimeMs now) const;
 
   // Most (subject, action list) rows the decision cache holds; it starts over when full. 0
-  // turns the cache off (every decision evaluated). Default 4096. Not thread-safe with Decide.
+  // turns the cache off (every decision evaluated) and the person memo with it (every
+  // person qualified afresh). Default 4096. Not thread-safe with Decide.
   void SetCacheCapacity(size_t rows) { cache_capacity_ = rows; }
   // Rows served from the cache and rows evaluated, since Load; whether the packs can be
   // cached at all (policies that read entity literals' attributes or tags cannot), and why not.
@@ -138,6 +139,14 @@ class Decider {
   mutable std::mutex cache_mu_;
   mutable std::unordered_map<std::string, std::shared_ptr<const std::vector<ActionDecision>>> cache_;
   mutable std::atomic<uint64_t> cache_hits_{0}, cache_misses_{0};
+  // Person entity attributes (offense qualification included: the costly part of building
+  // entities) by every input they derive from: owning agency, registrant flags, the full
+  // value of each conviction and the UTC day of `now` (Qualify reads nothing else of it).
+  // Keyed by values, never ids alone, so it cannot go stale; shape-checked against the
+  // schema when made; at most kPersonMemoRows entries, started over when full.
+  static constexpr size_t kPersonMemoRows = 4096;
+  mutable std::mutex person_mu_;
+  mutable std::unordered_map<std::string, std::shared_ptr<const cedar::RecordAttrs>> person_memo_;
 };
 
 }  // namespace tg::policy
