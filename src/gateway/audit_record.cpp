@@ -1,5 +1,7 @@
 #include "gateway/audit_record.h"
 
+#include <array>
+#include <charconv>
 #include <cstdio>
 #include <string_view>
 
@@ -22,61 +24,73 @@ std::string AuditTime(records::TimeMs t) {
 
 namespace {
 
-// Whether `s` is well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF).
-bool ValidUtf8(std::string_view s) {
-  size_t i = 0, n = s.size();
-  while (i < n) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) { ++i; continue; }
-    int len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
-    if (len == 0 || c > 0xF4 || i + len > n) return false;
-    unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
-    if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 > 0x9F) || (c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 > 0x8F))
-      return false;
-    for (int k = 1; k < len; ++k)
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-    i += len;
-  }
-  return true;
+// Length of the well-formed UTF-8 sequence at p (lead byte >= 0x80), or 0 when it is not one
+// (overlong, surrogate, past U+10FFFF, truncated): the sequences nlohmann's decoder accepts.
+size_t Utf8Sequence(const unsigned char* p, const unsigned char* end) {
+  unsigned char c = p[0];
+  size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+  if (len == 0 || c > 0xF4 || static_cast<size_t>(end - p) < len) return 0;
+  unsigned char c1 = p[1];
+  if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 > 0x9F) || (c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 > 0x8F))
+    return 0;
+  for (size_t k = 1; k < len; ++k)
+    if ((p[k] & 0xC0) != 0x80) return 0;
+  return len;
 }
+
+// Printable ASCII other than '"' and '\\': copied as is, in runs.
+constexpr auto kPlain = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0x20; c < 0x80; ++c) t[c] = c != '"' && c != '\\';
+  return t;
+}();
 
 // Writes records' canonical JSON directly (the per-request path), byte for byte what
 // nlohmann's dump gives for valid UTF-8; anything else takes the nlohmann path below.
 class CanonicalWriter {
  public:
-  bool ok = true;
+  bool ok = true;  // false once a string is not valid UTF-8: `out` is then to be discarded
   std::string out;
+
+  template <size_t N>
+  void Raw(const char (&s)[N]) { out.append(s, N - 1); }
+
+  // A JSON string as nlohmann dumps it without ensure_ascii: short escapes for the usual
+  // controls, \u00xx (lowercase hex) for the rest below 0x20, everything else verbatim.
   void Str(std::string_view s) {
-    if (!ValidUtf8(s)) ok = false;
+    static constexpr char kHex[] = "0123456789abcdef";
     out.push_back('"');
-    for (char ch : s) {
-      unsigned char c = static_cast<unsigned char>(ch);
-      switch (ch) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-          if (c < 0x20) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\u%04x", c);
-            out += buf;
-          } else {
-            out.push_back(ch);
-          }
+    auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    auto* end = p + s.size();
+    auto* run = p;
+    while (p < end) {
+      unsigned char c = *p;
+      if (kPlain[c]) { ++p; continue; }
+      if (c >= 0x80) {
+        size_t len = Utf8Sequence(p, end);
+        if (len == 0) { ok = false; len = 1; }
+        p += len;
+        continue;
       }
+      out.append(reinterpret_cast<const char*>(run), p - run);
+      switch (c) {
+        case '"': Raw("\\\""); break;
+        case '\\': Raw("\\\\"); break;
+        case '\b': Raw("\\b"); break;
+        case '\f': Raw("\\f"); break;
+        case '\n': Raw("\\n"); break;
+        case '\r': Raw("\\r"); break;
+        case '\t': Raw("\\t"); break;
+        default: {
+          char u[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+          out.append(u, sizeof u);
+        }
+      }
+      run = ++p;
     }
+    out.append(reinterpret_cast<const char*>(run), p - run);
     out.push_back('"');
   }
-  void Key(const char* k) {
-    out.push_back('"');
-    out += k;
-    out += "\":";
-  }
-  void Field(const char* k, std::string_view v) { Key(k); Str(v); out.push_back(','); }
   void List(const std::vector<std::string>& v) {
     out.push_back('[');
     for (size_t i = 0; i < v.size(); ++i) {
@@ -87,79 +101,109 @@ class CanonicalWriter {
   }
 };
 
+size_t ListSize(const std::vector<std::string>& v) {
+  size_t n = 2;
+  for (const auto& s : v) n += s.size() + 3;
+  return n;
+}
+
+// The text's length when nothing needs escaping: reserved once, so the writer rarely grows.
+size_t PlainSize(const AuditRecord& r) {
+  size_t n = 400;  // keys, punctuation, status
+  for (const std::string* f : {&r.time, &r.principal, &r.agency, &r.agency_kind, &r.workstation, &r.token_id,
+                               &r.client_address, &r.client_cert, &r.method, &r.path, &r.query, &r.purpose,
+                               &r.case_number, &r.authority_kind, &r.authority_ref, &r.reason, &r.channel,
+                               &r.recipient, &r.recipient_kind, &r.outcome})
+    n += f->size();
+  for (const auto& d : r.decisions)
+    n += 130 + 2 * d.action.size() + d.outcome.size() + d.record_id.size() + ListSize(d.policies) +
+         ListSize(d.errors);
+  n += ListSize(r.records);
+  for (size_t i = 0; i < r.records.size(); ++i)
+    n += 32 + r.records[i].size() + (i < r.released.size() ? ListSize(r.released[i]) : 2);
+  return n;
+}
+
 }  // namespace
 
 std::string AuditRecord::Canonical() const {
   // Keys in sorted order, as the nlohmann encoding below (the definition) gives them.
   CanonicalWriter w;
-  w.out.reserve(512 + 160 * decisions.size());
-  w.out.push_back('{');
-  w.Field("agency", agency);
-  w.Field("agency_kind", agency_kind);
-  w.Key("authority");
-  w.out += "{\"kind\":";
+  w.out.reserve(PlainSize(*this));
+  w.Raw("{\"agency\":");
+  w.Str(agency);
+  w.Raw(",\"agency_kind\":");
+  w.Str(agency_kind);
+  w.Raw(",\"authority\":{\"kind\":");
   w.Str(authority_kind);
-  w.out += ",\"ref\":";
+  w.Raw(",\"ref\":");
   w.Str(authority_ref);
-  w.out += "},";
-  w.Field("case", case_number);
-  w.Field("channel", channel);
-  w.Field("client_address", client_address);
-  w.Field("client_cert", client_cert);
-  w.Key("decisions");
-  w.out.push_back('[');
+  w.Raw("},\"case\":");
+  w.Str(case_number);
+  w.Raw(",\"channel\":");
+  w.Str(channel);
+  w.Raw(",\"client_address\":");
+  w.Str(client_address);
+  w.Raw(",\"client_cert\":");
+  w.Str(client_cert);
+  w.Raw(",\"decisions\":[");
   for (size_t i = 0; i < decisions.size(); ++i) {
     const auto& d = decisions[i];
     if (i) w.out.push_back(',');
     std::string_view category = d.action;
     if (category.rfind("read_", 0) == 0) category.remove_prefix(5);
-    w.out.push_back('{');
-    w.Field("action", d.action);
-    w.Field("category", category);
-    w.Field("decision", d.outcome);
-    w.Key("determining_policies");
+    w.Raw("{\"action\":");
+    w.Str(d.action);
+    w.Raw(",\"category\":");
+    w.Str(category);
+    w.Raw(",\"decision\":");
+    w.Str(d.outcome);
+    w.Raw(",\"determining_policies\":");
     w.List(d.policies);
-    w.out.push_back(',');
-    w.Key("erroring_policies");
+    w.Raw(",\"erroring_policies\":");
     w.List(d.errors);
-    w.out.push_back(',');
-    w.Key("record_id");
+    w.Raw(",\"record_id\":");
     w.Str(d.record_id);
     w.out.push_back('}');
   }
-  w.out += "],";
-  w.Field("method", method);
-  w.Field("outcome", outcome);
-  w.Field("path", path);
-  w.Field("principal", principal);
-  w.Field("purpose", purpose);
-  w.Field("query", query);
-  w.Field("reason", reason);
-  w.Field("recipient", recipient);
-  w.Field("recipient_kind", recipient_kind);
-  w.Key("record_ids");
+  w.Raw("],\"method\":");
+  w.Str(method);
+  w.Raw(",\"outcome\":");
+  w.Str(outcome);
+  w.Raw(",\"path\":");
+  w.Str(path);
+  w.Raw(",\"principal\":");
+  w.Str(principal);
+  w.Raw(",\"purpose\":");
+  w.Str(purpose);
+  w.Raw(",\"query\":");
+  w.Str(query);
+  w.Raw(",\"reason\":");
+  w.Str(reason);
+  w.Raw(",\"recipient\":");
+  w.Str(recipient);
+  w.Raw(",\"recipient_kind\":");
+  w.Str(recipient_kind);
+  w.Raw(",\"record_ids\":");
   w.List(records);
-  w.out.push_back(',');
-  w.Key("released");
-  w.out.push_back('[');
+  w.Raw(",\"released\":[");
   static const std::vector<std::string> kNone;
   for (size_t i = 0; i < records.size(); ++i) {
     if (i) w.out.push_back(',');
-    w.out += "{\"categories\":";
+    w.Raw("{\"categories\":");
     w.List(i < released.size() ? released[i] : kNone);
-    w.out += ",\"record_id\":";
+    w.Raw(",\"record_id\":");
     w.Str(records[i]);
     w.out.push_back('}');
   }
-  w.out += "],";
-  w.Key("status");
-  w.out += std::to_string(status);
-  w.out.push_back(',');
-  w.Field("time", time);
-  w.Field("token", token_id);
-  w.Key("v");
-  w.out += "1,";
-  w.Key("workstation");
+  w.Raw("],\"status\":");
+  char num[16];
+  w.out.append(num, std::to_chars(num, num + sizeof num, status).ptr);
+  w.Raw(",\"time\":");
+  w.Str(time);
+  w.Raw(",\"token\":");
+  w.Str(token_id);
+  w.Raw(",\"v\":1,\"workstation\":");
   w.Str(workstation);
   w.out.push_back('}');
   if (w.ok) return std::move(w.out);

@@ -100,5 +100,99 @@ TEST(AuditRecordCanonical, InvalidUtf8IsReplacedAsTheDefinitionDoes) {
   EXPECT_NE(text.find("\xEF\xBF\xBD"), std::string::npos);
 }
 
+// Every string of one and two bytes, and three- and four-byte strings from the bytes where
+// UTF-8's rules change (lead ranges, overlong, surrogate and U+10FFFF limits, truncation):
+// each must come out as the definition writes it, in a field and in a list.
+TEST(AuditRecordCanonical, EveryShortByteStringMatchesTheDefinition) {
+  const std::vector<unsigned char> edges = {0x00, 0x08, 0x1F, 0x20, 0x22, 0x5C, 0x7F, 0x80, 0x8F, 0x90,
+                                            0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xEC,
+                                            0xED, 0xEE, 0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF};
+  std::vector<std::string> cases;
+  for (int a = 0; a < 256; ++a) {
+    cases.push_back(std::string(1, static_cast<char>(a)));
+    for (int b = 0; b < 256; ++b) cases.push_back({static_cast<char>(a), static_cast<char>(b)});
+  }
+  for (unsigned char a : edges)
+    for (unsigned char b : edges)
+      for (unsigned char c : edges) {
+        cases.push_back({static_cast<char>(a), static_cast<char>(b), static_cast<char>(c)});
+        for (unsigned char d : edges)
+          if (a == 0xF0 || a == 0xF1 || a == 0xF4 || a == 0xF5)
+            cases.push_back({static_cast<char>(a), static_cast<char>(b), static_cast<char>(c), static_cast<char>(d)});
+      }
+  AuditRecord r;
+  r.decisions = {{"LASD-1", "read_dob", "allow", {"p"}, {}}};
+  size_t mismatches = 0;
+  for (const auto& s : cases) {
+    r.reason = "a" + s + "z";  // inside a run of plain text, and alone
+    r.decisions[0].policies = {s};
+    if (r.Canonical() != r.CanonicalReference() && ++mismatches <= 5) {
+      ADD_FAILURE() << "differs for bytes " << testing::PrintToString(s);
+    }
+  }
+  EXPECT_EQ(mismatches, 0u);
+}
+
+// The format written out by hand from docs/audit-record.md, independent of any JSON library:
+// a change to these bytes breaks the verification of every record already logged.
+TEST(AuditRecordCanonical, MatchesTheDocumentedFormatWrittenByHand) {
+  AuditRecord r;
+  r.time = "2026-12-01T21:05:04.12Z";
+  r.principal = "lasd-records-clerk";
+  r.agency = "lasd";
+  r.agency_kind = "sheriff";
+  r.token_id = "tok_1";
+  r.client_address = "127.0.0.1";
+  r.method = "GET";
+  r.path = "/v1/bookings/LASD-1";
+  r.query = "a=\"b\"&c=\\";
+  r.purpose = "booking_operations";
+  r.authority_kind = "none";
+  r.reason = std::string("tab\tnl\ncr\rbs\bff\f nul") + '\0' + "\x01\x1f\x7f caf\xC3\xA9 \xE6\x97\xA5 \xF0\x9F\x98\x80";
+  r.channel = "api";
+  r.recipient_kind = "sheriff";
+  r.records = {"LASD-1", "LASD-2"};
+  r.released = {{"identity", "dob"}};
+  r.decisions = {{"LASD-1", "read_dob", "allow", {"p1", "p2"}, {}},
+                 {"LASD-2", "request_hold", "deny", {}, {"p3: bad"}}};
+  r.status = 200;
+  r.outcome = "released";
+  const std::string expected =
+      R"({"agency":"lasd","agency_kind":"sheriff","authority":{"kind":"none","ref":""},"case":"",)"
+      R"("channel":"api","client_address":"127.0.0.1","client_cert":"","decisions":[)"
+      R"({"action":"read_dob","category":"dob","decision":"allow","determining_policies":["p1","p2"],)"
+      R"("erroring_policies":[],"record_id":"LASD-1"},)"
+      R"({"action":"request_hold","category":"request_hold","decision":"deny","determining_policies":[],)"
+      R"("erroring_policies":["p3: bad"],"record_id":"LASD-2"}],)"
+      R"("method":"GET","outcome":"released","path":"/v1/bookings/LASD-1","principal":"lasd-records-clerk",)"
+      R"("purpose":"booking_operations","query":"a=\"b\"&c=\\",)"
+      R"("reason":"tab\tnl\ncr\rbs\bff\f nul\u0000\u0001\u001f)" "\x7f caf\xC3\xA9 \xE6\x97\xA5 \xF0\x9F\x98\x80"
+      R"(","recipient":"","recipient_kind":"sheriff","record_ids":["LASD-1","LASD-2"],)"
+      R"("released":[{"categories":["identity","dob"],"record_id":"LASD-1"},{"categories":[],"record_id":"LASD-2"}],)"
+      R"("status":200,"time":"2026-12-01T21:05:04.12Z","token":"tok_1","v":1,"workstation":""})";
+  EXPECT_EQ(r.Canonical(), expected);
+  EXPECT_EQ(r.CanonicalReference(), expected);
+
+  AuditRecord empty;  // every field present even when empty
+  EXPECT_EQ(empty.Canonical(),
+            R"({"agency":"","agency_kind":"","authority":{"kind":"","ref":""},"case":"","channel":"",)"
+            R"("client_address":"","client_cert":"","decisions":[],"method":"","outcome":"","path":"",)"
+            R"("principal":"","purpose":"","query":"","reason":"","recipient":"","recipient_kind":"",)"
+            R"("record_ids":[],"released":[],"status":0,"time":"","token":"","v":1,"workstation":""})");
+}
+
+// Invalid UTF-8 becomes U+FFFD, one per maximal invalid prefix, as the definition does it.
+TEST(AuditRecordCanonical, InvalidUtf8ReplacementWrittenByHand) {
+  AuditRecord r;
+  r.reason = "a\xC3(b\xED\xA0\x80" "c\xF4\x90\x80\x80" "d\xE6\x97";
+  std::string text = r.Canonical();
+  const std::string fffd = "\xEF\xBF\xBD";
+  // C3 then '(': one; ED A0 80 (a surrogate): three; F4 90 80 80 (past U+10FFFF): four;
+  // E6 97 cut off at the end: one.
+  std::string want = "\"reason\":\"a" + fffd + "(b" + fffd + fffd + fffd + "c" + fffd + fffd + fffd + fffd + "d" +
+                     fffd + "\"";
+  EXPECT_NE(text.find(want), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace tg::gateway
