@@ -303,6 +303,27 @@ Status CheckEntityConforms(const Schema& schema, const Entity& e) {
   return Status::OK();
 }
 
+void AppendConformanceKey(const Value& v, std::string* k) {
+  auto put = [k](uint32_t n) { k->append(reinterpret_cast<const char*>(&n), sizeof n); };
+  k->push_back(char(v.kind()));
+  switch (v.kind()) {
+    case ValueKind::kEntity: return put(v.as_entity().index());
+    case ValueKind::kSet:
+      put(uint32_t(v.as_set().size()));
+      for (const auto& x : v.as_set()) AppendConformanceKey(x, k);
+      return;
+    case ValueKind::kRecord:
+      put(uint32_t(v.as_record().size()));
+      for (const auto& [name, x] : v.as_record()) {
+        put(uint32_t(name.size()));
+        k->append(name);
+        AppendConformanceKey(x, k);
+      }
+      return;
+    default: return;  // the kind is all a type can ask of the others
+  }
+}
+
 bool ContextConforms(const Schema& schema, EntityUid action, const Value& context) {
   const ActionDecl* a = schema.FindAction(ActionUid{std::string(action.type()), std::string(action.id())});
   if (!a) return context.kind() == ValueKind::kRecord;

@@ -39,6 +39,13 @@ Result<Entities> ActionEntities(const Schema& schema);
 // whose context type it also satisfies.
 bool ContextConforms(const Schema& schema, EntityUid action, const Value& context);
 
+// Appends to `key` everything a conformance check (ContextConforms, and HasType within the
+// others) can read of `v`: kinds, record attribute names, set elements and entity uids (by
+// process-local index), but not the content of strings, numbers, booleans or extension
+// values, which a schema type cannot constrain. Values with equal keys conform to exactly the
+// same schema types, so a caller may remember a check by key (within one process).
+void AppendConformanceKey(const Value& v, std::string* key);
+
 // The schema's action entities (uid and parent groups), as escaped entities JSON.
 nlohmann::json ActionEntitiesJson(const Schema& schema);
 

@@ -1,6 +1,7 @@
 #include "policy/decide.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "cedar/schema_data.h"
 #include "policy/offense.h"
@@ -250,16 +251,35 @@ Result<std::vector<std::vector<ActionDecision>>> Decider::Decide(
 
   std::vector<cedar::EntityUid> action_uids;
   std::vector<const cedar::SchemaType*> checked;  // context types already checked (actions share one)
+  std::string context_key;
   for (const auto& a : actions) {
     auto known = action_info_.find(a);
     auto uid = known != action_info_.end() ? known->second.uid : cedar::EntityUid::Make("Action", a);
     action_uids.push_back(uid);
     const cedar::SchemaType* type = known != action_info_.end() ? known->second.context : nullptr;
     if (type != nullptr && std::find(checked.begin(), checked.end(), type) != checked.end()) continue;
+    // The context type's address, then the context's conformance key (made once).
+    if (memo && type != nullptr) {
+      if (context_key.empty()) {
+        context_key.resize(sizeof type);
+        cedar::AppendConformanceKey(context, &context_key);
+      }
+      std::memcpy(context_key.data(), &type, sizeof type);
+      std::lock_guard lock(person_mu_);
+      if (conformed_contexts_.count(context_key)) {
+        checked.push_back(type);
+        continue;
+      }
+    }
     if (!cedar::ContextConforms(schema, uid, context)) {
       return Status::Internal("context for " + a + " does not have the action's context type");
     }
     if (type != nullptr) checked.push_back(type);
+    if (memo && type != nullptr) {
+      std::lock_guard lock(person_mu_);
+      if (conformed_contexts_.size() >= kPersonMemoRows) conformed_contexts_.clear();
+      conformed_contexts_.insert(context_key);
+    }
   }
 
   const bool caching = cache_capacity_ > 0 && reads_.fingerprintable();

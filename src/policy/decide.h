@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "base/status.h"
@@ -147,6 +148,10 @@ class Decider {
   static constexpr size_t kPersonMemoRows = 4096;
   mutable std::mutex person_mu_;
   mutable std::unordered_map<std::string, std::shared_ptr<const cedar::RecordAttrs>> person_memo_;
+  // Contexts known to have a context type: the type's address and the context's
+  // cedar::AppendConformanceKey (kinds, names and uids: all the check reads). Under
+  // person_mu_, as bounded as person_memo_.
+  mutable std::unordered_set<std::string> conformed_contexts_;
 };
 
 }  // namespace tg::policy

@@ -192,6 +192,24 @@ TEST_F(SchemaData, EntitiesBuiltInMemoryAreCheckedAgainstTheSchema) {
   EXPECT_FALSE(CheckEntityConforms(schema_, untagged).ok());
 }
 
+// Conformance keys keep what a type can constrain (kinds, names, uids) and drop the rest.
+TEST(ConformanceKey, KeepsKindsNamesAndUidsOnly) {
+  auto key = [](const Value& v) {
+    std::string k;
+    AppendConformanceKey(v, &k);
+    return k;
+  };
+  auto ctx = [](Value purpose, Value who) { return Value::Record({{"purpose", purpose}, {"who", who}}); };
+  const Value alice = EntityUid::Make("User", "alice"), bob = EntityUid::Make("User", "bob");
+  EXPECT_EQ(key(ctx("a", alice)), key(ctx("something else", alice)));
+  EXPECT_EQ(key(Value::Set({Value(int64_t(1))})), key(Value::Set({Value(int64_t(2))})));
+  EXPECT_NE(key(ctx("a", alice)), key(ctx("a", bob)));             // an enum type could tell them apart
+  EXPECT_NE(key(ctx("a", alice)), key(ctx(int64_t(1), alice)));    // another kind
+  EXPECT_NE(key(ctx("a", alice)), key(Value::Record({{"purpose", "a"}})));  // a missing attribute
+  EXPECT_NE(key(Value::Record({{"ab", "x"}})), key(Value::Record({{"a", "x"}})));
+  EXPECT_NE(key(Value::Set({})), key(Value::Set({Value("x")})));
+}
+
 // The uid-only check: declared type, and an id among an enum type's ids.
 TEST_F(SchemaData, UidChecksTypeAndEnumIds) {
   EXPECT_TRUE(CheckEntityUidConforms(schema_, EntityUid::Make("User", "anyone")).ok());
