@@ -95,7 +95,8 @@ constexpr int kNjIndictableWindowYears = 5;
 // Qualifies `facts` as of `now`. `table` resolves offense codes and says which statutes are
 // wobblers; without it, records must carry statutes and no misdemeanor counts as a wobbler.
 // A record whose statute cannot be read is an error naming its id (no silent skip: a policy
-// exception must not depend on a record the qualifier could not read).
+// exception must not depend on a record the qualifier could not read). Reads `now` only
+// through its UTC calendar date (the Decider's person memo relies on that).
 Result<Qualification> Qualify(const OffenseFacts& facts, const OffenseCodeTable* table,
                                records::TimeMs now);
 
