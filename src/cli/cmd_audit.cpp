@@ -74,9 +74,7 @@ Inputs OpenInputs(const std::string& dir, const std::string& events_file) {
          " does not exist): start the gateway on it (trustgate demo --data " + dir +
          ") or pass --events FILE with audit records, one JSON object per line");
   }
-  // Open trims rows at or past the given log size (appends a crash cut off); a reader must
-  // trim nothing, so it passes the largest index there can be.
-  auto audit = gateway::AuditStore::Open(audit_path, static_cast<uint64_t>(std::numeric_limits<int64_t>::max()));
+  auto audit = gateway::AuditStore::Open(audit_path);
   if (!audit.ok()) Fail("cannot open the audit store " + audit_path + ": " + audit.status().message());
   in.source = std::make_unique<GatewayAuditSource>(std::move(*audit));
   return in;

@@ -226,7 +226,7 @@ DriveResult Drive(unsigned short port, const std::vector<SimulatedCall>& calls,
 
 // Every audit record of DIR/audit.db, as the detectors read them.
 std::vector<oversight::AuditEvent> ReadAudit(const std::string& path) {
-  auto audit = gateway::AuditStore::Open(path, static_cast<uint64_t>(std::numeric_limits<int64_t>::max()));
+  auto audit = gateway::AuditStore::Open(path);
   if (!audit.ok()) Fail("cannot open " + path + ": " + audit.status().message());
   std::vector<oversight::AuditEvent> events;
   for (uint64_t i = 0;; ++i) {

@@ -37,15 +37,27 @@ void Gateway::Impl::AddMetricsRoutes() {
       << "trustgate_log_commit_seconds_total{phase=\"stage\"} " << ls.stage_seconds << "\n"
       << "# HELP trustgate_log_tile_write_seconds_total Time the tile writer spent writing behind the committer.\n"
       << "# TYPE trustgate_log_tile_write_seconds_total counter\n"
-      << "trustgate_log_tile_write_seconds_total " << ls.write_seconds << "\n";
+      << "trustgate_log_tile_write_seconds_total " << ls.write_seconds << "\n"
+      << "# HELP trustgate_log_journal_restarts_total Times the tiles were synced and the journal started over.\n"
+      << "# TYPE trustgate_log_journal_restarts_total counter\n"
+      << "trustgate_log_journal_restarts_total " << ls.base_syncs << "\n"
+      << "# HELP trustgate_log_keeper_refusals_total Journal restarts put off because the audit store could not sync.\n"
+      << "# TYPE trustgate_log_keeper_refusals_total counter\n"
+      << "trustgate_log_keeper_refusals_total " << ls.keeper_refusals << "\n";
     AuditStore::Stats as = audit_store->GetStats();
-    m << "# HELP trustgate_audit_store_commits_total Audit store transactions (each fsyncs the WAL).\n"
+    m << "# HELP trustgate_audit_store_commits_total Audit store transactions (no fsync: the log's journal holds the rows).\n"
       << "# TYPE trustgate_audit_store_commits_total counter\n"
       << "trustgate_audit_store_commits_total " << as.batches << "\n"
       << "# TYPE trustgate_audit_store_rows_total counter\n"
       << "trustgate_audit_store_rows_total " << as.rows << "\n"
       << "# TYPE trustgate_audit_store_commit_seconds_total counter\n"
-      << "trustgate_audit_store_commit_seconds_total " << as.commit_seconds << "\n";
+      << "trustgate_audit_store_commit_seconds_total " << as.commit_seconds << "\n"
+      << "# HELP trustgate_audit_store_syncs_total Commits that fsync'd the store (before the journal starts over).\n"
+      << "# TYPE trustgate_audit_store_syncs_total counter\n"
+      << "trustgate_audit_store_syncs_total " << as.syncs << "\n"
+      << "# HELP trustgate_audit_store_failures_total Failed store commits (retried; the journal keeps the rows).\n"
+      << "# TYPE trustgate_audit_store_failures_total counter\n"
+      << "trustgate_audit_store_failures_total " << as.failures << "\n";
     policy::Decider::CacheStats cs = decider->cache_stats();
     m << "# HELP trustgate_decision_rows_total Rows of decisions (one record, every category asked) by source: "
          "evaluated, or shared from an earlier evaluation with equal policy inputs.\n"

@@ -39,16 +39,13 @@ void Gateway::Impl::AuditRejection(const Rejection& r) {
     spdlog::error("cannot audit a refused request: {}", prepared.status().ToString());
     return;
   }
-  auto index = log->Append(std::move(prepared->entry), [](Result<uint64_t> done) {
-    if (!done.ok()) spdlog::error("audit of a refused request not durable: {}", done.status().ToString());
-  });
-  if (!index.ok()) {
-    spdlog::error("cannot audit a refused request: {}", index.status().ToString());
-    return;
-  }
-  audit_store->Write(AuditRow{*index, std::move(prepared->record), std::move(prepared->salt), prepared->leaf}, [](Status s) {
-    if (!s.ok()) spdlog::error("audit store: refused request not stored: {}", s.ToString());
-  });
+  // The record and salt travel with the commitment; the log hands them to the audit store.
+  auto index = log->Append(std::move(prepared->entry), AuditStore::Attachment(prepared->salt, prepared->record),
+                           [](Result<uint64_t> done) {
+                             if (!done.ok())
+                               spdlog::error("audit of a refused request not durable: {}", done.status().ToString());
+                           });
+  if (!index.ok()) spdlog::error("cannot audit a refused request: {}", index.status().ToString());
 }
 
 }  // namespace tg::gateway

@@ -2,39 +2,55 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
 #include <thread>
 
+#include "ledger/commitment.h"
+
 namespace tg::gateway {
+
+namespace {
+constexpr auto kReadWait = std::chrono::seconds(5);
+constexpr auto kSyncWait = std::chrono::seconds(10);
+}  // namespace
 
 struct AuditStore::Impl {
   sqlite3* db = nullptr;
   // The writer's statements, prepared once (thousands of commits a second under load).
   sqlite3_stmt* begin = nullptr;
   sqlite3_stmt* insert = nullptr;
+  sqlite3_stmt* note_sync = nullptr;
   sqlite3_stmt* commit = nullptr;
   sqlite3_stmt* rollback = nullptr;
   mutable std::mutex db_mu;  // one connection: the writer and readers take turns
-  std::mutex mu;
-  std::condition_variable cv;
-  std::deque<std::pair<AuditRow, std::function<void(Status)>>> queue;
+
+  // Rows handed over by the log, in index order. Every row handed with an index below
+  // `committed_end` is committed; rows in [committed_end, handed_end) may not be yet.
+  mutable std::mutex mu;
+  std::condition_variable work;              // the writer waits for rows
+  mutable std::condition_variable progress;  // readers and MakeDurable wait for the writer
+  std::deque<ledger::Attachment> queue;
+  uint64_t handed_end = 0;
+  uint64_t committed_end = 0;
   bool stopping = false;
   std::chrono::microseconds commit_wait{0};
   std::chrono::steady_clock::time_point first_queued;  // of the rows in `queue`
+  std::string last_failure;
   std::thread writer;
+
   mutable std::mutex stats_mu;
   AuditStore::Stats stats;
 
   // Owns the handle, so every way out of Open closes it (both calls accept null).
   ~Impl() {
-    for (sqlite3_stmt* st : {begin, insert, commit, rollback}) sqlite3_finalize(st);
+    for (sqlite3_stmt* st : {begin, insert, note_sync, commit, rollback}) sqlite3_finalize(st);
     sqlite3_close(db);
   }
 
-  // Exec and Prepare serve Open, which names the file in their errors.
   Status Exec(const char* sql) {
     char* err = nullptr;
     if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
@@ -59,26 +75,48 @@ struct AuditStore::Impl {
     };
     TG_RETURN_IF_ERROR(prepare("BEGIN IMMEDIATE", &begin));
     TG_RETURN_IF_ERROR(prepare("INSERT OR REPLACE INTO audit(idx, record, salt, leaf_hash) VALUES(?,?,?,?)", &insert));
+    TG_RETURN_IF_ERROR(prepare("INSERT OR REPLACE INTO audit_meta(key, value) VALUES('durable_through', ?)", &note_sync));
     TG_RETURN_IF_ERROR(prepare("COMMIT", &commit));
     return prepare("ROLLBACK", &rollback);
   }
 
-  Status CommitBatch(const std::deque<std::pair<AuditRow, std::function<void(Status)>>>& batch) {
+  // Commits `rows` in one transaction. `durable_through` > 0: also notes that size and
+  // commits with synchronous=FULL, whose WAL fsync makes every earlier commit durable too.
+  Status CommitRows(const std::vector<ledger::Attachment>& rows, uint64_t durable_through) {
     std::lock_guard lock(db_mu);
-    TG_RETURN_IF_ERROR(Step(begin));
-    sqlite3_stmt* st = insert;
-    for (const auto& [row, cb] : batch) {
-      sqlite3_bind_int64(st, 1, static_cast<sqlite3_int64>(row.index));
-      sqlite3_bind_text(st, 2, row.record.data(), static_cast<int>(row.record.size()), SQLITE_STATIC);
-      sqlite3_bind_blob(st, 3, row.salt.data(), static_cast<int>(row.salt.size()), SQLITE_STATIC);
-      sqlite3_bind_text(st, 4, row.leaf_hash.data(), static_cast<int>(row.leaf_hash.size()), SQLITE_STATIC);
-      if (Status s = Step(st); !s.ok()) {
-        sqlite3_clear_bindings(st);
-        (void)Step(rollback);
-        return s;
-      }
+    bool sync = durable_through > 0;
+    if (sync) TG_RETURN_IF_ERROR(Exec("PRAGMA synchronous=FULL"));
+    Status s = InsertAndCommit(rows, durable_through);
+    if (sync) {
+      Status back = Exec("PRAGMA synchronous=NORMAL");
+      if (s.ok()) s = back;
     }
-    sqlite3_clear_bindings(st);  // the bound texts are about to go away (SQLITE_STATIC)
+    return s;
+  }
+
+  Status InsertAndCommit(const std::vector<ledger::Attachment>& rows, uint64_t durable_through) {
+    TG_RETURN_IF_ERROR(Step(begin));
+    auto fail = [&](Status s) {
+      sqlite3_clear_bindings(insert);
+      (void)Step(rollback);
+      return s;
+    };
+    for (const ledger::Attachment& a : rows) {
+      std::string_view data = a.data;
+      std::string_view salt = data.substr(0, std::min(data.size(), ledger::kSaltBytes));
+      std::string_view record = data.size() > ledger::kSaltBytes ? data.substr(ledger::kSaltBytes) : "";
+      std::string leaf = ledger::HashBase64(a.leaf);
+      sqlite3_bind_int64(insert, 1, static_cast<sqlite3_int64>(a.index));
+      sqlite3_bind_text(insert, 2, record.data(), static_cast<int>(record.size()), SQLITE_STATIC);
+      sqlite3_bind_blob(insert, 3, salt.data(), static_cast<int>(salt.size()), SQLITE_STATIC);
+      sqlite3_bind_text(insert, 4, leaf.data(), static_cast<int>(leaf.size()), SQLITE_TRANSIENT);
+      if (Status s = Step(insert); !s.ok()) return fail(s);
+    }
+    sqlite3_clear_bindings(insert);  // the bound texts are about to go away (SQLITE_STATIC)
+    if (durable_through > 0) {
+      sqlite3_bind_int64(note_sync, 1, static_cast<sqlite3_int64>(durable_through));
+      if (Status s = Step(note_sync); !s.ok()) return fail(s);
+    }
     Status s = Step(commit);
     if (!s.ok()) (void)Step(rollback);
     return s;
@@ -86,24 +124,39 @@ struct AuditStore::Impl {
 
   void Run() {
     for (;;) {
-      std::deque<std::pair<AuditRow, std::function<void(Status)>>> batch;
+      std::vector<ledger::Attachment> batch;
       {
         std::unique_lock lock(mu);
-        cv.wait(lock, [this] { return stopping || !queue.empty(); });
+        work.wait(lock, [this] { return stopping || !queue.empty(); });
         if (queue.empty()) return;
         if (!stopping && commit_wait.count() > 0)
-          cv.wait_until(lock, first_queued + commit_wait, [this] { return stopping; });
-        batch.swap(queue);
+          work.wait_until(lock, first_queued + commit_wait, [this] { return stopping; });
+        batch.assign(std::make_move_iterator(queue.begin()), std::make_move_iterator(queue.end()));
+        queue.clear();
       }
-      auto t0 = std::chrono::steady_clock::now();
-      Status s = CommitBatch(batch);
+      // A failed commit is retried: the journal still has the rows, and readers wait for them.
+      for (auto backoff = std::chrono::milliseconds(50);; backoff = std::min(backoff * 2, std::chrono::milliseconds(2000))) {
+        auto t0 = std::chrono::steady_clock::now();
+        Status s = CommitRows(batch, 0);
+        {
+          std::lock_guard lock(stats_mu);
+          stats.batches += 1;
+          stats.rows += s.ok() ? batch.size() : 0;
+          stats.failures += s.ok() ? 0 : 1;
+          stats.commit_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        }
+        if (s.ok()) break;
+        std::unique_lock lock(mu);
+        last_failure = s.message();
+        // Closing: give up. The rows stay in the journal, which MakeDurable keeps from restarting.
+        if (work.wait_for(lock, backoff, [this] { return stopping; })) return;
+      }
       {
-        std::lock_guard lock(stats_mu);
-        stats.batches += 1;
-        stats.rows += batch.size();
-        stats.commit_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        std::lock_guard lock(mu);
+        committed_end = batch.back().index + 1;
+        last_failure.clear();
       }
-      for (auto& [row, cb] : batch) cb(s);
+      progress.notify_all();
     }
   }
 };
@@ -115,13 +168,12 @@ AuditStore::~AuditStore() {
     std::lock_guard lock(impl_->mu);
     impl_->stopping = true;
   }
-  impl_->cv.notify_all();
+  impl_->work.notify_all();
   if (impl_->writer.joinable()) impl_->writer.join();
   // ~Impl closes the database once the writer is gone.
 }
 
-Result<std::unique_ptr<AuditStore>> AuditStore::Open(const std::string& path, uint64_t log_size,
-                                                     std::chrono::microseconds commit_wait) {
+Result<std::unique_ptr<AuditStore>> AuditStore::Open(const std::string& path, std::chrono::microseconds commit_wait) {
   auto impl = std::make_unique<Impl>();  // closes the handle if anything below fails
   impl->commit_wait = commit_wait;
   auto failed = [&](const Status& s) {
@@ -135,31 +187,76 @@ Result<std::unique_ptr<AuditStore>> AuditStore::Open(const std::string& path, ui
   sqlite3_busy_timeout(impl->db, 10000);
   // A file that is not a database, or a directory, opens fine and fails here, at first use.
   if (Status s = impl->Exec("PRAGMA journal_mode=WAL"); !s.ok()) return failed(s);
-  // FULL: the WAL is fsync'd at every commit, so an acknowledged record survives a crash.
-  if (Status s = impl->Exec("PRAGMA synchronous=FULL"); !s.ok()) return failed(s);
+  // NORMAL: commits do not fsync (the log's journal holds every row until MakeDurable);
+  // the database stays consistent after a crash, and checkpoints still sync.
+  if (Status s = impl->Exec("PRAGMA synchronous=NORMAL"); !s.ok()) return failed(s);
   if (Status s = impl->Exec(
           "CREATE TABLE IF NOT EXISTS audit(idx INTEGER PRIMARY KEY, record TEXT NOT NULL, "
-          "salt BLOB NOT NULL, leaf_hash TEXT NOT NULL)");
+          "salt BLOB NOT NULL, leaf_hash TEXT NOT NULL);"
+          "CREATE TABLE IF NOT EXISTS audit_meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
       !s.ok()) {
     return failed(s);
   }
-  std::string trim = "DELETE FROM audit WHERE idx >= " + std::to_string(log_size);
-  if (Status s = impl->Exec(trim.c_str()); !s.ok()) return failed(s);
   if (Status s = impl->Prepare(); !s.ok()) return failed(s);
   Impl* raw = impl.get();
   impl->writer = std::thread([raw] { raw->Run(); });
   return std::unique_ptr<AuditStore>(new AuditStore(std::move(impl)));
 }
 
-void AuditStore::Write(AuditRow row, std::function<void(Status)> done) {
+std::string AuditStore::Attachment(std::string_view salt, std::string_view record) {
+  std::string out;
+  out.reserve(salt.size() + record.size());
+  out.append(salt);
+  out.append(record);
+  return out;
+}
+
+Status AuditStore::DropFrom(uint64_t log_size) {
+  std::lock_guard lock(impl_->db_mu);
+  std::string trim = "DELETE FROM audit WHERE idx >= " + std::to_string(log_size);
+  return impl_->Exec(trim.c_str());
+}
+
+void AuditStore::Keep(std::vector<ledger::Attachment> batch) {
+  if (batch.empty()) return;
   bool first;
   {
     std::lock_guard lock(impl_->mu);
+    if (impl_->committed_end == impl_->handed_end) impl_->committed_end = batch.front().index;  // none in flight
+    impl_->handed_end = batch.back().index + 1;
     first = impl_->queue.empty();
     if (first) impl_->first_queued = std::chrono::steady_clock::now();
-    impl_->queue.emplace_back(std::move(row), std::move(done));
+    for (auto& a : batch) impl_->queue.push_back(std::move(a));
   }
-  if (first) impl_->cv.notify_one();  // later rows join the batch the writer is waiting for
+  if (first) impl_->work.notify_one();  // later rows join the batch the writer is waiting for
+}
+
+Status AuditStore::MakeDurable(uint64_t size) {
+  if (size == 0) return Status::OK();
+  {
+    std::unique_lock lock(impl_->mu);
+    bool caught_up = impl_->progress.wait_for(lock, kSyncWait, [&] {
+      return impl_->committed_end >= std::min(size, impl_->handed_end);
+    });
+    if (!caught_up)
+      return Status::Unavailable("the audit store's writer has not committed the rows below " + std::to_string(size) +
+                                 (impl_->last_failure.empty() ? "" : ": " + impl_->last_failure));
+  }
+  Status s = impl_->CommitRows({}, size);
+  std::lock_guard lock(impl_->stats_mu);
+  impl_->stats.syncs += s.ok() ? 1 : 0;
+  impl_->stats.failures += s.ok() ? 0 : 1;
+  return s;
+}
+
+Status AuditStore::Restore(std::vector<ledger::Attachment> replayed) {
+  if (replayed.empty()) return Status::OK();
+  Status s = impl_->CommitRows(replayed, replayed.back().index + 1);
+  std::lock_guard lock(impl_->stats_mu);
+  impl_->stats.syncs += s.ok() ? 1 : 0;
+  impl_->stats.rows += s.ok() ? replayed.size() : 0;
+  impl_->stats.failures += s.ok() ? 0 : 1;
+  return s;
 }
 
 AuditStore::Stats AuditStore::GetStats() const {
@@ -168,6 +265,15 @@ AuditStore::Stats AuditStore::GetStats() const {
 }
 
 Result<AuditRow> AuditStore::Read(uint64_t index) const {
+  {
+    std::unique_lock lock(impl_->mu);
+    bool there = impl_->progress.wait_for(lock, kReadWait, [&] {
+      return index < impl_->committed_end || index >= impl_->handed_end;
+    });
+    if (!there)
+      return Status::Unavailable("audit record " + std::to_string(index) + " is committed to the log but not yet in the store" +
+                                 (impl_->last_failure.empty() ? "" : ": " + impl_->last_failure));
+  }
   std::lock_guard lock(impl_->db_mu);
   sqlite3_stmt* st = nullptr;
   if (sqlite3_prepare_v2(impl_->db, "SELECT record, salt, leaf_hash FROM audit WHERE idx = ?", -1, &st,

@@ -97,20 +97,24 @@ Result<std::unique_ptr<Gateway>> Gateway::Open(const GatewayConfig& config) {
     auto init = ledger::Log::Init(config.log_dir, origin);
     if (!init.ok()) return Status(init.status().code(), "log " + config.log_dir + ": " + init.status().message());
   }
+  // The audit store first: it keeps the records the log's journal carries (Open may hand it
+  // the ones a crash kept from it).
+  std::string audit_path = config.audit_store_path;
+  if (audit_path.empty()) audit_path = (fs::path(config.store_path).parent_path() / "audit.db").string();
+  auto audit = AuditStore::Open(audit_path, std::chrono::microseconds(config.audit_store_commit_wait_us));
+  if (!audit.ok()) return audit.status();
+  impl->audit_store = std::move(audit.value());
+
   ledger::LogOptions lo;
   lo.signing_key_path = config.log_key_file;
   lo.max_batch_wait = std::chrono::microseconds(config.log_commit_wait_us);
   lo.tile_write_delay = std::chrono::milliseconds(config.log_tile_write_delay_ms);
+  lo.attachment_keeper = impl->audit_store.get();
   auto log = ledger::Log::Open(config.log_dir, lo);
   if (!log.ok()) return Status(log.status().code(), "log " + config.log_dir + ": " + log.status().message());
   impl->log = std::move(log.value());
-
-  std::string audit_path = config.audit_store_path;
-  if (audit_path.empty()) audit_path = (fs::path(config.store_path).parent_path() / "audit.db").string();
-  auto audit = AuditStore::Open(audit_path, impl->log->CurrentCheckpoint().size,
-                                std::chrono::microseconds(config.audit_store_commit_wait_us));
-  if (!audit.ok()) return audit.status();
-  impl->audit_store = std::move(audit.value());
+  if (Status s = impl->audit_store->DropFrom(impl->log->CurrentCheckpoint().size); !s.ok())
+    return Status(s.code(), "audit store " + audit_path + ": " + s.message());
 
   auto decider = policy::Decider::Load(config.policy_root, config.policy_packs, config.schema_file,
                                        config.offense_codes_file);
@@ -307,7 +311,9 @@ void Gateway::Impl::Fail(const ExchangePtr& x, int status, const std::string& co
 }
 
 namespace {
-// Joins the two durability callbacks (ledger ticket, audit store row) of one response.
+// A response waiting for its audit record. Two parties finish it, in either order: the log,
+// once it has the record durably (the commitment with the record and salt attached), and
+// the request's thread, once the response (which quotes the log index) is built.
 struct Pending {
   std::atomic<int> left{2};
   std::mutex mu;
@@ -357,7 +363,8 @@ void Gateway::Impl::Finish(const ExchangePtr& x, int status, const std::string& 
   const std::string& leaf = prepared->leaf;
   auto pending = std::make_shared<Pending>();
   pending->respond = x->respond;
-  auto index = log->Append(std::move(prepared->entry), [pending](Result<uint64_t> r) { pending->Done(r.status()); });
+  auto index = log->Append(std::move(prepared->entry), AuditStore::Attachment(prepared->salt, prepared->record),
+                           [pending](Result<uint64_t> r) { pending->Done(r.status()); });
   if (!index.ok()) {
     x->respond(JsonError(503, "audit_unavailable",
                          "the log refuses appends, so no data is released: " + index.status().message()));
@@ -377,8 +384,7 @@ void Gateway::Impl::Finish(const ExchangePtr& x, int status, const std::string& 
   resp.headers.emplace_back("TrustGate-Audit-Leaf", leaf);
   if (status == 401) resp.headers.emplace_back("WWW-Authenticate", "Bearer");
   pending->response = std::move(resp);
-  audit_store->Write(AuditRow{*index, std::move(prepared->record), std::move(prepared->salt), leaf},
-                     [pending](Status s) { pending->Done(s); });
+  pending->Done(Status::OK());  // built; the log's callback may already have come
 }
 
 void Gateway::Impl::AddRoutes() {

@@ -15,8 +15,11 @@ namespace tg::ledger {
 namespace {
 
 constexpr char kHeaderMagic[] = "TGJ1";
-constexpr char kRecordMagic[] = "TGJR";
+constexpr char kRecordMagic[] = "TGJR";      // entries only
+constexpr char kAttachedMagic[] = "TGJA";    // entries, each with its attachment
 constexpr size_t kRecordFixed = 4 + 8 + 4 + 4;  // magic, first index, count, payload length
+// One append is split into records of at most this payload (the length field is 32 bits).
+constexpr size_t kMaxRecordPayload = size_t(256) << 20;
 
 void PutU32(std::string& out, uint32_t v) {
   for (int s = 24; s >= 0; s -= 8) out.push_back(static_cast<char>((v >> s) & 0xFF));
@@ -52,7 +55,7 @@ std::string Header(const std::string& base_note) {
 
 Result<std::unique_ptr<Journal>> Journal::Create(const std::string& path, const std::string& base_note) {
   std::string header = Header(base_note);
-  TG_RETURN_IF_ERROR(ReplaceFileDurably(path, header));
+  TG_RETURN_IF_ERROR(ReplaceFileDurably(path, header, 0600));
   int fd = ::open(path.c_str(), O_RDWR | O_APPEND | O_CLOEXEC);
   if (fd < 0) return Status::IOError("open " + path + ": " + std::strerror(errno));
   return std::unique_ptr<Journal>(new Journal(path, fd, header.size()));
@@ -70,7 +73,7 @@ Status Journal::Restart(const std::string& base_note, uint64_t keep_from) {
     if (n <= 0) return Status::IOError("journal read: " + std::string(n < 0 ? std::strerror(errno) : "short file"));
     done += size_t(n);
   }
-  TG_RETURN_IF_ERROR(ReplaceFileDurably(path_, data));
+  TG_RETURN_IF_ERROR(ReplaceFileDurably(path_, data, 0600));
   int fd = ::open(path_.c_str(), O_RDWR | O_APPEND | O_CLOEXEC);
   if (fd < 0) return Status::IOError("open " + path_ + ": " + std::strerror(errno));
   ::close(fd_);
@@ -81,16 +84,51 @@ Status Journal::Restart(const std::string& base_note, uint64_t keep_from) {
 
 Journal::~Journal() { ::close(fd_); }
 
-Status Journal::Append(uint64_t first_index, const std::vector<std::string_view>& entries) {
-  std::string payload;
-  for (std::string_view e : entries) AppendToBundle(payload, e);
-  std::string rec = kRecordMagic;
-  rec.reserve(kRecordFixed + payload.size() + 32);
-  PutU64(rec, first_index);
-  PutU32(rec, static_cast<uint32_t>(entries.size()));
-  PutU32(rec, static_cast<uint32_t>(payload.size()));
-  rec += payload;
-  PutHash(rec);
+namespace {
+// Appends to `out` the records holding entries [from, to) with their attachments, if any.
+void PutRecord(std::string& out, uint64_t first_index, const std::vector<std::string_view>& entries,
+               const std::vector<std::string_view>& attachments, size_t from, size_t to, size_t payload) {
+  size_t start = out.size();
+  out += attachments.empty() ? kRecordMagic : kAttachedMagic;
+  PutU64(out, first_index + from);
+  PutU32(out, static_cast<uint32_t>(to - from));
+  PutU32(out, static_cast<uint32_t>(payload));
+  for (size_t i = from; i < to; ++i) {
+    AppendToBundle(out, entries[i]);
+    if (!attachments.empty()) {
+      PutU32(out, static_cast<uint32_t>(attachments[i].size()));
+      out += attachments[i];
+    }
+  }
+  Hash h = Sha256(std::string_view(out).substr(start));
+  out.append(reinterpret_cast<const char*>(h.data()), h.size());
+}
+}  // namespace
+
+Status Journal::Append(uint64_t first_index, const std::vector<std::string_view>& entries,
+                       const std::vector<std::string_view>& attachments) {
+  if (!attachments.empty() && attachments.size() != entries.size())
+    return Status::Internal("journal append: " + std::to_string(attachments.size()) + " attachments for " +
+                            std::to_string(entries.size()) + " entries");
+  // Records of at most kMaxRecordPayload, all written with one fdatasync.
+  size_t total = kRecordFixed + 32;
+  for (size_t i = 0; i < entries.size(); ++i) total += 6 + entries[i].size() + (attachments.empty() ? 0 : attachments[i].size());
+  std::string rec;
+  rec.reserve(total);
+  size_t from = 0, payload = 0;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (!attachments.empty() && attachments[i].size() > kMaxAttachmentBytes)
+      return Status::InvalidArgument("journal append: an attachment of " + std::to_string(attachments[i].size()) +
+                                     " bytes exceeds " + std::to_string(kMaxAttachmentBytes));
+    size_t add = 2 + entries[i].size() + (attachments.empty() ? 0 : 4 + attachments[i].size());
+    if (i > from && payload + add > kMaxRecordPayload) {
+      PutRecord(rec, first_index, entries, attachments, from, i, payload);
+      from = i;
+      payload = 0;
+    }
+    payload += add;
+  }
+  if (from < entries.size() || entries.empty()) PutRecord(rec, first_index, entries, attachments, from, entries.size(), payload);
   size_t done = 0;
   while (done < rec.size()) {
     ssize_t n = ::write(fd_, rec.data() + done, rec.size() - done);
@@ -104,6 +142,31 @@ Status Journal::Append(uint64_t first_index, const std::vector<std::string_view>
   bytes_ += rec.size();
   return Status::OK();
 }
+
+namespace {
+// The entries (and attachments) of a record's payload; false when it is malformed.
+bool SplitPayload(std::string_view payload, bool attached, JournalRecord& r) {
+  if (!attached) {
+    auto entries = SplitBundle(payload);
+    if (!entries.ok()) return false;
+    r.entries.assign(entries->begin(), entries->end());
+    return true;
+  }
+  size_t at = 0;
+  while (at < payload.size()) {
+    if (payload.size() - at < 2) return false;
+    size_t n = GetBE(payload, at, 2);
+    if (payload.size() - at - 2 < n + 4) return false;
+    r.entries.emplace_back(payload.substr(at + 2, n));
+    at += 2 + n;
+    size_t m = GetBE(payload, at, 4);
+    if (payload.size() - at - 4 < m) return false;
+    r.attachments.emplace_back(payload.substr(at + 4, m));
+    at += 4 + m;
+  }
+  return true;
+}
+}  // namespace
 
 Result<JournalContents> Journal::Read(const std::string& path) {
   auto data = ReadWholeFile(path);
@@ -127,7 +190,8 @@ Result<JournalContents> Journal::Parse(std::string_view in, const std::string& p
         return Status::Corruption(path + ": damaged record at byte " + std::to_string(at));
       return Status::OK();
     };
-    if (in.size() - at < kRecordFixed || in.substr(at, 4) != kRecordMagic) {
+    bool attached = in.size() - at >= 4 && in.substr(at, 4) == kAttachedMagic;
+    if (in.size() - at < kRecordFixed || (!attached && in.substr(at, 4) != kRecordMagic)) {
       if (in.size() - at >= kRecordFixed) return Status::Corruption(path + ": no record at byte " + std::to_string(at));
       break;
     }
@@ -140,14 +204,12 @@ Result<JournalContents> Journal::Parse(std::string_view in, const std::string& p
       TG_RETURN_IF_ERROR(bad(end));
       break;
     }
-    auto entries = SplitBundle(in.substr(at + kRecordFixed, len));
-    if (!entries.ok() || entries->size() != count) {
+    JournalRecord r;
+    r.first_index = first;
+    if (!SplitPayload(in.substr(at + kRecordFixed, len), attached, r) || r.entries.size() != count) {
       TG_RETURN_IF_ERROR(bad(end));
       break;
     }
-    JournalRecord r;
-    r.first_index = first;
-    r.entries.assign(entries->begin(), entries->end());
     out.records.push_back(std::move(r));
     at = end;
   }

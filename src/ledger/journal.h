@@ -15,10 +15,13 @@
 
 namespace tg::ledger {
 
-// One record: the entries appended at indexes first_index, first_index + 1, ...
+// One record: the entries appended at indexes first_index, first_index + 1, ..., and
+// their private attachments (empty when the record carries none; else one per entry, ""
+// for an entry without one).
 struct JournalRecord {
   uint64_t first_index = 0;
   std::vector<std::string> entries;
+  std::vector<std::string> attachments;
 };
 
 // What a journal file holds: the base checkpoint note, the intact records in order, and
@@ -29,10 +32,14 @@ struct JournalContents {
   bool torn_tail = false;
 };
 
+// The largest attachment one entry may carry.
+inline constexpr size_t kMaxAttachmentBytes = size_t(16) << 20;
+
 class Journal {
  public:
   // Creates (or replaces) `path` holding only the base checkpoint note, durably and
-  // atomically (temp file, fsync, rename, directory fsync), and opens it for appends.
+  // atomically (temp file, fsync, rename, directory fsync), and opens it for appends. The
+  // file is private (mode 0600): attachments are not public.
   static Result<std::unique_ptr<Journal>> Create(const std::string& path, const std::string& base_note);
   // Reads a journal. NotFound when there is none; Corruption when the header or a record
   // followed by others is damaged. A short or damaged last record is cut off (torn_tail).
@@ -42,7 +49,10 @@ class Journal {
   ~Journal();
 
   // Appends one record and fdatasyncs it: when this returns OK the entries survive a crash.
-  Status Append(uint64_t first_index, const std::vector<std::string_view>& entries);
+  // `attachments` is empty, or holds one (possibly empty) attachment per entry, each at
+  // most kMaxAttachmentBytes; they are kept with the entries (docs/log-format.md).
+  Status Append(uint64_t first_index, const std::vector<std::string_view>& entries,
+                const std::vector<std::string_view>& attachments = {});
   // Bytes in the file (header included).
   uint64_t bytes() const { return bytes_; }
   // Starts the journal over from a later base: replaces the file, durably and atomically,

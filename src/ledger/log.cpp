@@ -74,6 +74,7 @@ struct Log::Impl {
     std::string entry;
     Hash leaf;
     AppendCallback done;
+    std::string attachment;
   };
 
   std::string dir;
@@ -136,7 +137,9 @@ struct Log::Impl {
   Status Recover(const JournalContents& journal, const NoteVerifier& verifier);
   void Run();
   void FailAll(std::vector<Pending>& batch, const Status& s);
-  Result<uint64_t> Enqueue(std::string entry, AppendCallback done);
+  Result<uint64_t> Enqueue(std::string entry, AppendCallback done, std::string attachment = {});
+  // Whether the keeper may drop the journal's records below `size` (it has them durably).
+  bool KeeperHasThrough(uint64_t size);
   std::pair<std::string, Checkpoint> Published() const {
     std::lock_guard lock(pub_mu);
     return {checkpoint_text, checkpoint};
@@ -281,11 +284,24 @@ Status Log::Impl::Commit(std::vector<Pending>& batch) {
   auto t1 = Clock::now();
 
   // Durable from here: the journal holds the entries; the tiles can be rebuilt from it.
-  std::vector<std::string_view> entries;
+  std::vector<std::string_view> entries, attachments;
   entries.reserve(batch.size());
-  for (const Pending& p : batch) entries.push_back(p.entry);
-  TG_RETURN_IF_ERROR(journal->Append(first, entries));
+  bool attached = false;
+  for (const Pending& p : batch) {
+    entries.push_back(p.entry);
+    attached = attached || !p.attachment.empty();
+  }
+  if (attached)
+    for (const Pending& p : batch) attachments.push_back(p.attachment);
+  TG_RETURN_IF_ERROR(journal->Append(first, entries, attachments));
   journal_ends.emplace_back(size, journal->bytes());
+  if (attached) {
+    std::vector<Attachment> kept;
+    kept.reserve(batch.size());
+    for (size_t i = 0; i < batch.size(); ++i)
+      if (!batch[i].attachment.empty()) kept.push_back({first + i, batch[i].leaf, std::move(batch[i].attachment)});
+    options.attachment_keeper->Keep(std::move(kept));
+  }
   auto t2 = Clock::now();
 
   auto note = SignNote(FormatCheckpoint(cp), signer);
@@ -322,6 +338,8 @@ Status Log::Impl::RestartJournal() {
   if (journal_ends.empty() || journal_ends.front().first != synced->first)
     return Status::Internal("no journal record ends at the synced size " + std::to_string(synced->first));
   uint64_t keep_from = journal_ends.front().second, old_bytes = journal->bytes();
+  // The records before the new base may hold attachments only the journal has durably.
+  if (!KeeperHasThrough(synced->first)) return Status::OK();
   TG_RETURN_IF_ERROR(journal->Restart(synced->second, keep_from));
   uint64_t header = journal->bytes() - (old_bytes - keep_from);
   for (auto& [tree_size, end] : journal_ends) end = end - keep_from + header;
@@ -330,9 +348,17 @@ Status Log::Impl::RestartJournal() {
   return Status::OK();
 }
 
+bool Log::Impl::KeeperHasThrough(uint64_t tree_size) {
+  if (!options.attachment_keeper || options.attachment_keeper->MakeDurable(tree_size).ok()) return true;
+  std::lock_guard lock(stats_mu);
+  stats.keeper_refusals += 1;
+  return false;
+}
+
 Status Log::Impl::MakeBase(const std::string& note) {
   TG_RETURN_IF_ERROR(tiles->Drain());
   TG_RETURN_IF_ERROR(SyncFilesystem(dir));
+  if (!KeeperHasThrough(size)) return Status::Unavailable("the attachment keeper could not sync; the journal stays");
   auto j = Journal::Create(dir + "/" + kJournalFile, note);
   if (!j.ok()) return j.status();
   journal = std::move(j.value());
@@ -345,15 +371,23 @@ Status Log::Impl::Recover(const JournalContents& jc, const NoteVerifier& verifie
   if (!base.ok()) return Status::Corruption("journal base checkpoint: " + base.status().message());
   TG_RETURN_IF_ERROR(LoadRightEdge(*base));
   std::vector<Pending> replay;
+  std::vector<Attachment> attachments;
   for (const JournalRecord& r : jc.records) {
     for (size_t i = 0; i < r.entries.size(); ++i) {
       uint64_t index = r.first_index + i;
       if (index != size + replay.size())
         return Status::Corruption("journal record for index " + std::to_string(index) + " does not follow " +
                                   std::to_string(size + replay.size()));
-      replay.push_back({r.entries[i], LeafHash(r.entries[i]), nullptr});
+      replay.push_back({r.entries[i], LeafHash(r.entries[i]), nullptr, {}});
+      if (!r.attachments.empty() && !r.attachments[i].empty())
+        attachments.push_back({index, replay.back().leaf, r.attachments[i]});
     }
   }
+  // Starting the journal over would drop the attachments: only their keeper may allow that.
+  if (!attachments.empty() && !options.attachment_keeper)
+    return Status::InvalidArgument("the journal holds private attachments of " + std::to_string(attachments.size()) +
+                                   " entries (audit records) that only their keeper can take: open this log with "
+                                   "it (start the gateway that owns it) first");
   // Never roll back what was published: the checkpoint file on disk is written only after
   // the journal records it covers were durable.
   if (auto on_disk = ReadWholeFile(dir + "/" + kCheckpointFile); on_disk.ok()) {
@@ -376,6 +410,10 @@ Status Log::Impl::Recover(const JournalContents& jc, const NoteVerifier& verifie
     note_text = *note;
   }
   TG_RETURN_IF_ERROR(ReplaceFileDurably(dir + "/" + kCheckpointFile, note_text));
+  if (!attachments.empty()) {
+    Status kept = options.attachment_keeper->Restore(std::move(attachments));
+    if (!kept.ok()) return Status(kept.code(), "restoring the journal's attachments: " + kept.message());
+  }
   auto j = Journal::Create(dir + "/" + kJournalFile, note_text);
   if (!j.ok()) return j.status();
   journal = std::move(j.value());
@@ -442,16 +480,21 @@ void Log::Impl::Run() {
   }
 }
 
-Result<uint64_t> Log::Impl::Enqueue(std::string entry, AppendCallback done) {
+Result<uint64_t> Log::Impl::Enqueue(std::string entry, AppendCallback done, std::string attachment) {
   if (entry.size() > kMaxEntryBytes)
     return Status::InvalidArgument("log entry of " + std::to_string(entry.size()) + " bytes exceeds 65535");
+  if (!attachment.empty() && !options.attachment_keeper)
+    return Status::InvalidArgument("this log has no attachment keeper, so it takes no attachments");
+  if (attachment.size() > kMaxAttachmentBytes)
+    return Status::InvalidArgument("an attachment of " + std::to_string(attachment.size()) + " bytes exceeds " +
+                                   std::to_string(kMaxAttachmentBytes));
   Hash leaf = LeafHash(entry);
   std::lock_guard lock(qmu);
   if (!failed.ok()) return failed;
   if (stopping) return Status::Unavailable("log is closing");
   uint64_t index = next_index++;
   if (pending.empty()) first_pending = std::chrono::steady_clock::now();
-  pending.push_back({std::move(entry), leaf, std::move(done)});
+  pending.push_back({std::move(entry), leaf, std::move(done), std::move(attachment)});
   if (pending.size() == 1 || pending.size() >= options.max_batch_entries) qcv.notify_one();
   return index;
 }
@@ -536,6 +579,10 @@ Result<Ticket> Log::Append(std::string entry) {
 
 Result<uint64_t> Log::Append(std::string entry, AppendCallback done) {
   return impl_->Enqueue(std::move(entry), std::move(done));
+}
+
+Result<uint64_t> Log::Append(std::string entry, std::string attachment, AppendCallback done) {
+  return impl_->Enqueue(std::move(entry), std::move(done), std::move(attachment));
 }
 
 LogStats Log::Stats() const {

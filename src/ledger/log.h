@@ -31,6 +31,36 @@
 
 namespace tg::ledger {
 
+// A private attachment that travels with a log entry (the gateway's audit record and salt
+// behind a commitment). The journal holds it beside its entry, so it is exactly as durable
+// as the entry when the ticket resolves; it is never part of the tree, the tiles or anything
+// the log serves. The log hands it to the options' AttachmentKeeper, which may store it
+// without syncing: the journal keeps it until the keeper reports it durable. So a keeper
+// needs no fsync of its own per commit (docs/log-format.md, "Attachments").
+struct Attachment {
+  uint64_t index = 0;  // the entry's index
+  Hash leaf;           // the entry's leaf hash
+  std::string data;
+};
+
+// Where attachments go. Its methods are called from the log's threads; it must outlive the
+// Log it is given to.
+class AttachmentKeeper {
+ public:
+  virtual ~AttachmentKeeper() = default;
+  // The attachments of one commit, in index order, once its journal record is durable and
+  // before its tickets resolve. Keep it short (it delays every commit); need not sync.
+  virtual void Keep(std::vector<Attachment> batch) = 0;
+  // Before the journal drops its records below tree size `size`: OK only once every
+  // attachment handed to Keep with an index below `size` is durable. An error keeps the
+  // journal as it is (the log tries again at a later restart; nothing is lost).
+  virtual Status MakeDurable(uint64_t size) = 0;
+  // On Open, every attachment replayed from the journal (the keeper may have lost them in a
+  // crash), before the journal starts over without them: OK only once they are durable. An
+  // error fails Open and leaves the journal as it was.
+  virtual Status Restore(std::vector<Attachment> replayed) = 0;
+};
+
 struct LogOptions {
   // Most entries one commit (one checkpoint) covers.
   size_t max_batch_entries = 1 << 18;
@@ -58,6 +88,10 @@ struct LogOptions {
   size_t tile_cache_tiles = 512;
   // Where the signing key is; empty means D/signing-key.
   std::string signing_key_path;
+  // Takes the attachments of appended entries (see AttachmentKeeper); null: the log takes no
+  // attachments, and Open refuses (kInvalidArgument) a journal that holds some, rather
+  // than drop them.
+  AttachmentKeeper* attachment_keeper = nullptr;
 };
 
 // Counters of the committer's work since Open (for benchmarks and monitoring).
@@ -70,6 +104,7 @@ struct LogStats {
   double checkpoint_seconds = 0;  // signing the checkpoint
   double stage_seconds = 0;       // handing tiles to the writer (waiting when it is far behind)
   uint64_t base_syncs = 0;        // times the tiles were synced and the journal restarted
+  uint64_t keeper_refusals = 0;   // journal restarts put off because the keeper failed to sync
   // The tile writer (behind the committer).
   uint64_t tile_rounds = 0;
   uint64_t files_written = 0;
@@ -123,6 +158,9 @@ class Log {
   // As Append, but calls `done` from the committer instead of returning a ticket; returns
   // the assigned index. On immediate failure `done` is not called.
   Result<uint64_t> Append(std::string entry, AppendCallback done);
+  // As above, with a private attachment (at most 16 MiB) journaled with the entry and then
+  // handed to the attachment keeper; kInvalidArgument when the log has no keeper.
+  Result<uint64_t> Append(std::string entry, std::string attachment, AppendCallback done);
 
   // The current signed checkpoint note, verbatim (what GET /log/checkpoint serves).
   std::string CheckpointText() const;

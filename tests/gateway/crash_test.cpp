@@ -1,10 +1,14 @@
 // Crash safety of "no log, no data": under load, kill -9 the gateway process, restart it on
 // the same data, and check that every 2xx response the clients received has its audit
-// record (with the same leaf hash) and an inclusion proof tlog-verify accepts.
+// record (with the same leaf hash) and an inclusion proof tlog-verify accepts. Before the
+// restart the audit store also loses every row it had not synced (as a power cut would:
+// it commits without fsync), so the records must come back from the log's journal.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <sqlite3.h>
 
 #include <atomic>
 #include <mutex>
@@ -58,6 +62,33 @@ Process StartDemo(const std::string& dir) {
   return p;
 }
 
+// Kills the process at scope exit unless it was reaped: a failed assertion must not leave
+// a gateway running (it would hold the test runner's output pipe open).
+struct Reaper {
+  pid_t* pid;
+  ~Reaper() {
+    if (*pid > 0) {
+      kill(*pid, SIGKILL);
+      waitpid(*pid, nullptr, 0);
+    }
+  }
+};
+
+// Deletes the audit rows a power cut could take: those past the store's last sync (all of
+// them when it never synced). Returns how many went.
+int LoseUnsyncedAuditRows(const std::string& path) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK) << path;
+  const char* sql =
+      "DELETE FROM audit WHERE idx >= coalesce((SELECT value FROM audit_meta WHERE key = 'durable_through'), 0)";
+  char* err = nullptr;
+  EXPECT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
+  sqlite3_free(err);
+  int n = sqlite3_changes(db);
+  sqlite3_close(db);
+  return n;
+}
+
 TEST(GatewayCrash, EveryAcknowledgedResponseSurvivesKillNine) {
   std::string dir = testing::MakeCounty("crash");
   json tokens = testing::ReadJsonFile(records::DemoTokensPath(dir));
@@ -65,6 +96,7 @@ TEST(GatewayCrash, EveryAcknowledgedResponseSurvivesKillNine) {
   std::string inspector = tokens["inspector-general"];
 
   Process p = StartDemo(dir);
+  Reaper reap_first{&p.pid};
   std::string booking;
   {
     HttpClient c(p.port);
@@ -100,11 +132,14 @@ TEST(GatewayCrash, EveryAcknowledgedResponseSurvivesKillNine) {
   kill(p.pid, SIGKILL);
   int status = 0;
   waitpid(p.pid, &status, 0);
+  p.pid = -1;
   stop = true;
   for (auto& t : load) t.join();
   ASSERT_GT(acknowledged.size(), 10u) << "too little load to mean anything";
+  EXPECT_GT(LoseUnsyncedAuditRows(dir + "/audit.db"), 10) << "the store should hold unsynced rows";
 
   Process again = StartDemo(dir);
+  Reaper reap_again{&again.pid};
   HttpClient c(again.port);
   for (const auto& [index, leaf] : acknowledged) {
     auto e = c.Send("GET", "/v1/audit/entries/" + std::to_string(index), {{"Authorization", "Bearer " + inspector}});
@@ -114,6 +149,7 @@ TEST(GatewayCrash, EveryAcknowledgedResponseSurvivesKillNine) {
   }
   kill(again.pid, SIGTERM);
   waitpid(again.pid, &status, 0);
+  again.pid = -1;
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "graceful shutdown failed";
   std::filesystem::remove_all(std::filesystem::path(dir).parent_path());
 }
