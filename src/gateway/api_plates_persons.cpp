@@ -10,34 +10,42 @@ namespace {
 
 using nlohmann::json;
 
-json PersonFields(const records::Person& p, const std::vector<records::Conviction>& convictions,
-                  const std::string& category) {
-  if (category == "identity") return {{"person_id", p.person_id}, {"name", p.name()}};
-  if (category == "dob") return {{"dob", p.dob}};
-  if (category == "address") return {{"address", p.address}, {"phone", p.phone}, {"email", p.email}};
-  if (category == "birthplace") return {{"birthplace", p.birthplace}};
-  if (category == "immigration_status") return {{"immigration_status", p.immigration_status}};
-  if (category == "criminal_history") {
-    json list = json::array();
+// The person's fields of `category`, added to `rec` member by member (as the bookings' are).
+void AddPersonFields(const records::Person& p, const std::vector<records::Conviction>& convictions,
+                     const std::string& category, json& rec) {
+  if (category == "identity") {
+    rec["person_id"] = p.person_id;
+    rec["name"] = p.name();
+  } else if (category == "dob") {
+    rec["dob"] = p.dob;
+  } else if (category == "address") {
+    rec["address"] = p.address;
+    rec["phone"] = p.phone;
+    rec["email"] = p.email;
+  } else if (category == "birthplace") {
+    rec["birthplace"] = p.birthplace;
+  } else if (category == "immigration_status") {
+    rec["immigration_status"] = p.immigration_status;
+  } else if (category == "criminal_history") {
+    json& list = rec["convictions"] = json::array();
     for (const auto& c : convictions) {
-      list.push_back({{"statute", c.statute}, {"description", c.description}, {"level", std::string(1, c.level)},
-                      {"convicted_at", records::FormatDate(c.convicted_at)}});
+      json& e = list.emplace_back(json::object());
+      e["statute"] = c.statute;
+      e["description"] = c.description;
+      e["level"] = std::string(1, c.level);
+      e["convicted_at"] = records::FormatDate(c.convicted_at);
     }
-    return {{"convictions", std::move(list)}};
   }
-  return json::object();
 }
 
-json ReadFields(const records::PlateRead& r) {
-  json j = json::object();
-  j["plate"] = r.plate;
-  j["state"] = r.state;
-  j["read_at"] = records::FormatIso8601(r.read_at);
-  j["lat"] = r.lat ? json(*r.lat) : json(nullptr);
-  j["lon"] = r.lon ? json(*r.lon) : json(nullptr);
-  j["device"] = r.device;
-  j["agency"] = r.agency;
-  return j;
+void AddReadFields(const records::PlateRead& r, json& rec) {
+  rec["plate"] = r.plate;
+  rec["state"] = r.state;
+  rec["read_at"] = records::FormatIso8601(r.read_at);
+  rec["lat"] = r.lat ? json(*r.lat) : json(nullptr);
+  rec["lon"] = r.lon ? json(*r.lon) : json(nullptr);
+  rec["device"] = r.device;
+  rec["agency"] = r.agency;
 }
 
 }  // namespace
@@ -64,8 +72,10 @@ void Gateway::Impl::AddPersonAndPlateRoutes() {
     s.arson_registrant = p->arson_registrant;
     static const std::vector<std::string> categories = {"identity", "dob", "address", "birthplace",
                                                         "immigration_status", "criminal_history"};
-    RespondWithItems(x, {{s, p->person_id, [p, c](const std::string& cat) { return PersonFields(*p, *c, cat); }}},
-                     categories, true);
+    std::vector<Item> items;
+    items.push_back({std::move(s), p->person_id,
+                     [p, c](const std::string& cat, json& rec) { AddPersonFields(*p, *c, cat, rec); }});
+    RespondWithItems(x, std::move(items), categories, true);
   }));
 
   router.Add("GET", "/v1/plates/{plate}/reads", AuditedRead([this](ExchangePtr x) {
@@ -104,9 +114,11 @@ void Gateway::Impl::AddPersonAndPlateRoutes() {
       s.agency = r.agency;
       s.state = r.state.empty() ? "US" : r.state;
       const records::PlateRead* pr = &r;
-      items.push_back({s, s.id, [pr, shared](const std::string&) { return ReadFields(*pr); }});
+      std::string id = s.id;
+      items.push_back({std::move(s), std::move(id),
+                       [pr, shared](const std::string&, json& rec) { AddReadFields(*pr, rec); }});
     }
-    RespondWithItems(x, items, {"alpr"}, false);
+    RespondWithItems(x, std::move(items), {"alpr"}, false);
   }));
 
   router.Add("POST", "/v1/plates/reads", Audited([this](ExchangePtr x) {

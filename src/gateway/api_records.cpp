@@ -23,6 +23,7 @@ const std::vector<std::string>& LocatorCategories() {
 
 std::vector<std::string> ActionsFor(const std::vector<std::string>& categories) {
   std::vector<std::string> out;
+  out.reserve(categories.size());
   for (const auto& c : categories) out.push_back("read_" + c);
   return out;
 }
@@ -34,47 +35,58 @@ struct BookingView {
   std::vector<records::Conviction> convictions;
 };
 
-json CategoryFields(const BookingView& v, const std::string& category) {
+// Adds the booking's fields of `category` to `rec`, member by member: braced initializer
+// lists would build every value twice (nlohmann copies out of them).
+void AddCategoryFields(const BookingView& v, const std::string& category, json& rec) {
   const auto& b = v.booking;
   const auto& p = v.person;
-  json j = json::object();
   if (category == "identity") {
-    j = {{"booking_id", b.booking_id}, {"person_id", b.person_id}, {"name", b.name}};
+    rec["booking_id"] = b.booking_id;
+    rec["person_id"] = b.person_id;
+    rec["name"] = b.name;
   } else if (category == "dob") {
-    j = {{"dob", p.dob}};
+    rec["dob"] = p.dob;
   } else if (category == "address") {
-    j = {{"address", p.address}, {"phone", p.phone}, {"email", p.email}};
+    rec["address"] = p.address;
+    rec["phone"] = p.phone;
+    rec["email"] = p.email;
   } else if (category == "birthplace") {
-    j = {{"birthplace", p.birthplace}};
+    rec["birthplace"] = p.birthplace;
   } else if (category == "immigration_status") {
-    j = {{"immigration_status", p.immigration_status}};
+    rec["immigration_status"] = p.immigration_status;
   } else if (category == "release") {
     auto r = b.release_at();
-    j = {{"release_at", r ? json(records::FormatIso8601(*r)) : json(nullptr)}, {"release_type", b.release_type}};
+    rec["release_at"] = r ? json(records::FormatIso8601(*r)) : json(nullptr);
+    rec["release_type"] = b.release_type;
   } else if (category == "custody") {
-    j = {{"custody_status", b.custody_status}, {"facility", b.facility}, {"housing", b.housing}};
+    rec["custody_status"] = b.custody_status;
+    rec["facility"] = b.facility;
+    rec["housing"] = b.housing;
   } else if (category == "charges") {
-    json charges = json::array();
+    json& charges = rec["charges"] = json::array();
     for (const auto& c : b.charges) {
-      charges.push_back({{"code", c.code}, {"statute", c.statute}, {"description", c.description},
-                         {"level", std::string(1, c.level)}});
+      json& e = charges.emplace_back(json::object());
+      e["code"] = c.code;
+      e["statute"] = c.statute;
+      e["description"] = c.description;
+      e["level"] = std::string(1, c.level);
     }
-    j = {{"charges", std::move(charges)}, {"bail", b.bail}};
+    rec["bail"] = b.bail;
   } else if (category == "criminal_history") {
-    json convictions = json::array();
+    json& convictions = rec["convictions"] = json::array();
     for (const auto& c : v.convictions) {
-      convictions.push_back({{"statute", c.statute}, {"description", c.description},
-                             {"level", std::string(1, c.level)},
-                             {"convicted_at", records::FormatDate(c.convicted_at)}});
+      json& e = convictions.emplace_back(json::object());
+      e["statute"] = c.statute;
+      e["description"] = c.description;
+      e["level"] = std::string(1, c.level);
+      e["convicted_at"] = records::FormatDate(c.convicted_at);
     }
-    j = {{"convictions", std::move(convictions)}};
   } else if (category == "court") {
-    j = {{"court_date", b.court_date ? json(records::FormatIso8601(*b.court_date)) : json(nullptr)},
-         {"court", b.court}};
+    rec["court_date"] = b.court_date ? json(records::FormatIso8601(*b.court_date)) : json(nullptr);
+    rec["court"] = b.court;
   } else if (category == "photo") {
-    j = {{"photo_url", b.photo_url}};
+    rec["photo_url"] = b.photo_url;
   }
-  return j;
 }
 
 }  // namespace
@@ -125,35 +137,36 @@ policy::Subject SubjectOf(const BookingView& v, const std::string& jail_agency) 
 
 }  // namespace
 
-void Gateway::Impl::RespondWithItems(const ExchangePtr& x, const std::vector<Item>& items,
+void Gateway::Impl::RespondWithItems(const ExchangePtr& x, std::vector<Item> items,
                                      const std::vector<std::string>& categories, bool single) {
   std::vector<policy::Subject> subjects;
-  for (const auto& it : items) subjects.push_back(it.subject);
+  subjects.reserve(items.size());
+  for (auto& it : items) subjects.push_back(std::move(it.subject));
   x->facts.record_count = static_cast<int64_t>(subjects.size());
-  auto actions = ActionsFor(categories);
-  auto decisions = decider->Decide(x->facts, subjects, actions, records::NowMs());
+  auto decisions = decider->Decide(x->facts, subjects, ActionsFor(categories), records::NowMs());
   if (!decisions.ok()) return Fail(x, 500, "policy_error", decisions.status().message(), "error");
   json out_records = json::array();
   json redactions = json::array();
+  x->audit.decisions.reserve(x->audit.decisions.size() + items.size() * categories.size());
   for (size_t i = 0; i < items.size(); ++i) {
     const auto& item = items[i];
     json rec = json::object();
     std::vector<std::string> released;
     for (size_t j = 0; j < categories.size(); ++j) {
-      const auto& d = (*decisions)[i][j];
-      x->audit.decisions.push_back({item.id, d.action, d.outcome, d.policies, d.errors});
+      auto& d = (*decisions)[i][j];
       if (d.allowed()) {
-        // Moved in member by member: update() would copy every field (charges lists too).
-        json fields = item.fields(categories[j]);
-        for (auto f = fields.begin(); f != fields.end(); ++f) rec[f.key()] = std::move(f.value());
+        item.add_fields(categories[j], rec);
         released.push_back(categories[j]);
       } else {
         redactions.push_back(Redaction(item.id, categories[j], d, x));
       }
+      // Moved, not copied: nothing reads the decision after this.
+      x->audit.decisions.push_back(
+          {item.id, std::move(d.action), std::move(d.outcome), std::move(d.policies), std::move(d.errors)});
     }
     if (released.empty()) continue;  // nothing of this record may be shown
     x->audit.records.push_back(item.id);
-    x->audit.released.push_back(released);
+    x->audit.released.push_back(std::move(released));
     out_records.push_back(std::move(rec));
   }
   if (single && out_records.empty()) {
@@ -196,12 +209,13 @@ void Gateway::Impl::AddRecordRoutes() {
     auto shared = std::make_shared<std::vector<BookingView>>(std::move(views.value()));
     std::string jail = JailAgency();
     std::vector<Item> items;
+    items.reserve(shared->size());
     for (const auto& v : *shared) {
       const BookingView* pv = &v;
       items.push_back({SubjectOf(v, jail), v.booking.booking_id,
-                       [pv](const std::string& c) { return CategoryFields(*pv, c); }});
+                       [pv](const std::string& c, json& rec) { AddCategoryFields(*pv, c, rec); }});
     }
-    RespondWithItems(x, items, categories, single);
+    RespondWithItems(x, std::move(items), categories, single);
   };
 
   router.Add("GET", "/v1/bookings/{booking_id}", AuditedRead([this, answer](ExchangePtr x) {

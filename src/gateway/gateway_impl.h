@@ -68,15 +68,17 @@ class Gateway::Impl {
   // An audited JSON error.
   void Fail(const ExchangePtr& x, int status, const std::string& code, const std::string& message,
             const std::string& outcome);
-  // One record of a response: its policy subject, its id, and its fields per category.
+  // One record of a response: its policy subject, its id, and what adds its fields of one
+  // category to the record's JSON object (in place: no per-category object to merge).
   struct Item {
     policy::Subject subject;
     std::string id;
-    std::function<nlohmann::json(const std::string& category)> fields;
+    std::function<void(const std::string& category, nlohmann::json& record)> add_fields;
   };
   // Decides every category of every item, answers with the released fields and the
-  // redactions (audited). `single`: 403 when nothing at all is released.
-  void RespondWithItems(const ExchangePtr& x, const std::vector<Item>& items,
+  // redactions (audited). `single`: 403 when nothing at all is released. Takes the items
+  // by value to move their subjects to the decider.
+  void RespondWithItems(const ExchangePtr& x, std::vector<Item> items,
                         const std::vector<std::string>& categories, bool single);
   // The agency that holds the bookings (store metadata "jail_agency", default "lasd").
   std::string JailAgency() const;
