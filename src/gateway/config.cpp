@@ -95,12 +95,15 @@ Result<GatewayConfig> LoadConfig(const std::string& path) {
   TG_RETURN_IF_ERROR(Get(j, "tokens", c.tokens_file, path));
   if (j.contains("log")) {
     const json& l = j["log"];
-    TG_RETURN_IF_ERROR(CheckKeys(l, {"dir", "key", "origin", "commit_wait_us", "tile_write_delay_ms"}, path + ": log"));
+    TG_RETURN_IF_ERROR(CheckKeys(l, {"dir", "key", "origin", "commit_wait_us", "tile_write_delay_ms", "journal_max_mb"}, path + ": log"));
     TG_RETURN_IF_ERROR(Get(l, "dir", c.log_dir, path + ".log"));
     TG_RETURN_IF_ERROR(Get(l, "key", c.log_key_file, path + ".log"));
     TG_RETURN_IF_ERROR(Get(l, "origin", c.log_origin, path + ".log"));
     TG_RETURN_IF_ERROR(Get(l, "commit_wait_us", c.log_commit_wait_us, path + ".log"));
     TG_RETURN_IF_ERROR(Get(l, "tile_write_delay_ms", c.log_tile_write_delay_ms, path + ".log"));
+    TG_RETURN_IF_ERROR(Get(l, "journal_max_mb", c.log_journal_max_mb, path + ".log"));
+    if (c.log_journal_max_mb < 1 || c.log_journal_max_mb > 4096)
+      return Status::InvalidArgument(path + ".log.journal_max_mb: from 1 to 4096 (MiB)");
     if (c.log_commit_wait_us < 0 || c.log_commit_wait_us > 1000000)
       return Status::InvalidArgument(path + ".log.commit_wait_us: from 0 to 1000000 (one second)");
     if (c.log_tile_write_delay_ms < 0 || c.log_tile_write_delay_ms > 60000)

@@ -54,16 +54,21 @@ struct GatewayConfig {
   ServerConfig server;
   std::string store_path;           // SQLite file of the records store (county.db)
   std::string audit_store_path;     // where audit records + salts go; "" = beside the store
-  // How long the audit store's writer lets rows gather before one commit (one WAL fsync).
-  // 0: it commits whenever it is free, which batches naturally; a wait trades latency for
-  // fewer fsyncs (for storage where an fsync is dear).
+  // How long the audit store's writer lets rows gather before one commit (no fsync: the
+  // log's journal holds the rows until the store syncs them). 0: it commits whenever it is
+  // free, which batches naturally.
   int64_t audit_store_commit_wait_us = 0;
   std::string log_dir;              // ledger directory (tiles, checkpoint, vkey)
   std::string log_key_file;         // the log's signing key; "" = the ledger's default in log_dir
   std::string log_origin;           // checkpoint origin line, used when initialising the log
   // How long the log's committer waits after the first pending entry for others to join its
-  // commit (one journal fdatasync and one signed checkpoint each).
-  int64_t log_commit_wait_us = 2000;
+  // commit (one journal fdatasync and one signed checkpoint each). Short: the fdatasync
+  // itself lets the next batch gather.
+  int64_t log_commit_wait_us = 500;
+  // How large the log's journal grows (it carries the audit records) before the tiles and
+  // the audit store are synced and it starts over: each restart briefly stalls commits; a
+  // crash replays up to this much.
+  int64_t log_journal_max_mb = 256;
   // How long the log's tile writer lets commits gather before writing tiles (served from
   // memory meanwhile). Longer: fewer partial tile files created, a directory further behind.
   int64_t log_tile_write_delay_ms = 1000;

@@ -134,7 +134,7 @@ struct Log::Impl {
   // Writes every staged tile, makes them durable (syncfs), then restarts the journal from `note`.
   Status MakeBase(const std::string& note);
   // Opens: the journal's base checkpoint, its records replayed, tiles rewritten durably.
-  Status Recover(const JournalContents& journal, const NoteVerifier& verifier);
+  Status Recover(JournalContents& journal, const NoteVerifier& verifier);  // moves the attachments out
   void Run();
   void FailAll(std::vector<Pending>& batch, const Status& s);
   Result<uint64_t> Enqueue(std::string entry, AppendCallback done, std::string attachment = {});
@@ -366,13 +366,13 @@ Status Log::Impl::MakeBase(const std::string& note) {
   return Status::OK();
 }
 
-Status Log::Impl::Recover(const JournalContents& jc, const NoteVerifier& verifier) {
+Status Log::Impl::Recover(JournalContents& jc, const NoteVerifier& verifier) {
   auto base = OpenCheckpoint(jc.base_note, verifier);
   if (!base.ok()) return Status::Corruption("journal base checkpoint: " + base.status().message());
   TG_RETURN_IF_ERROR(LoadRightEdge(*base));
   std::vector<Pending> replay;
   std::vector<Attachment> attachments;
-  for (const JournalRecord& r : jc.records) {
+  for (JournalRecord& r : jc.records) {
     for (size_t i = 0; i < r.entries.size(); ++i) {
       uint64_t index = r.first_index + i;
       if (index != size + replay.size())
@@ -380,7 +380,7 @@ Status Log::Impl::Recover(const JournalContents& jc, const NoteVerifier& verifie
                                   std::to_string(size + replay.size()));
       replay.push_back({r.entries[i], LeafHash(r.entries[i]), nullptr, {}});
       if (!r.attachments.empty() && !r.attachments[i].empty())
-        attachments.push_back({index, replay.back().leaf, r.attachments[i]});
+        attachments.push_back({index, replay.back().leaf, std::move(r.attachments[i])});
     }
   }
   // Starting the journal over would drop the attachments: only their keeper may allow that.
