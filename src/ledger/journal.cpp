@@ -61,27 +61,6 @@ Result<std::unique_ptr<Journal>> Journal::Create(const std::string& path, const 
   return std::unique_ptr<Journal>(new Journal(path, fd, header.size()));
 }
 
-Status Journal::Restart(const std::string& base_note, uint64_t keep_from) {
-  if (keep_from > bytes_) return Status::Internal("journal restart past its end");
-  std::string data = Header(base_note);
-  size_t header = data.size();
-  data.resize(header + (bytes_ - keep_from));
-  size_t done = 0;
-  while (done < bytes_ - keep_from) {
-    ssize_t n = ::pread(fd_, data.data() + header + done, bytes_ - keep_from - done, off_t(keep_from + done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return Status::IOError("journal read: " + std::string(n < 0 ? std::strerror(errno) : "short file"));
-    done += size_t(n);
-  }
-  TG_RETURN_IF_ERROR(ReplaceFileDurably(path_, data, 0600));
-  int fd = ::open(path_.c_str(), O_RDWR | O_APPEND | O_CLOEXEC);
-  if (fd < 0) return Status::IOError("open " + path_ + ": " + std::strerror(errno));
-  ::close(fd_);
-  fd_ = fd;
-  bytes_ = data.size();
-  return Status::OK();
-}
-
 Journal::~Journal() { ::close(fd_); }
 
 namespace {
@@ -167,6 +146,37 @@ bool SplitPayload(std::string_view payload, bool attached, JournalRecord& r) {
   return true;
 }
 }  // namespace
+
+Result<JournalContents> MergeJournals(JournalContents older, JournalContents newer, uint64_t base) {
+  if (older.torn_tail && !newer.records.empty())
+    return Status::Corruption("the older journal file ends in a damaged record, yet the newer one continues it");
+  JournalContents out;
+  out.base_note = std::move(newer.base_note);
+  uint64_t next = base;
+  for (JournalRecord& r : older.records) {
+    uint64_t end = r.first_index + r.entries.size();
+    if (end <= base) continue;  // below the newer base: durable in the tiles (and the keeper)
+    if (r.first_index > next)
+      return Status::Corruption("the journal files leave out entries " + std::to_string(next) + " to " +
+                                std::to_string(r.first_index - 1));
+    if (size_t skip = next - r.first_index; skip > 0) {  // a record across the base: keep its tail
+      r.entries.erase(r.entries.begin(), r.entries.begin() + long(skip));
+      if (!r.attachments.empty()) r.attachments.erase(r.attachments.begin(), r.attachments.begin() + long(skip));
+      r.first_index = next;
+    }
+    next = end;
+    out.records.push_back(std::move(r));
+  }
+  for (JournalRecord& r : newer.records) {
+    if (r.first_index != next)
+      return Status::Corruption("the newer journal file starts at entry " + std::to_string(r.first_index) +
+                                " where the older one ends at " + std::to_string(next));
+    next += r.entries.size();
+    out.records.push_back(std::move(r));
+  }
+  out.torn_tail = newer.records.empty() ? older.torn_tail : newer.torn_tail;
+  return out;
+}
 
 Result<JournalContents> Journal::Read(const std::string& path) {
   auto data = ReadWholeFile(path);

@@ -35,6 +35,12 @@ struct JournalContents {
 // The largest attachment one entry may carry.
 inline constexpr size_t kMaxAttachmentBytes = size_t(16) << 20;
 
+// The two journal files of a log as one: `newer` (based at `newer_base_size`) continues
+// `older`, whose records from that size on come first. Corruption when they leave a gap or
+// overlap, or when the older one is torn although the newer one has records (it was
+// complete when the newer took over).
+Result<JournalContents> MergeJournals(JournalContents older, JournalContents newer, uint64_t newer_base_size);
+
 class Journal {
  public:
   // Creates (or replaces) `path` holding only the base checkpoint note, durably and
@@ -55,10 +61,6 @@ class Journal {
                 const std::vector<std::string_view>& attachments = {});
   // Bytes in the file (header included).
   uint64_t bytes() const { return bytes_; }
-  // Starts the journal over from a later base: replaces the file, durably and atomically,
-  // with `base_note` followed by this journal's records from byte `keep_from` on (a record
-  // boundary: the end of the record that brought the tree to the new base's size).
-  Status Restart(const std::string& base_note, uint64_t keep_from);
 
  private:
   Journal(std::string path, int fd, uint64_t bytes) : path_(std::move(path)), fd_(fd), bytes_(bytes) {}

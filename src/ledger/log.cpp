@@ -27,6 +27,7 @@ constexpr char kCheckpointFile[] = "checkpoint";
 constexpr char kVkeyFile[] = "vkey";
 constexpr char kSigningKeyFile[] = "signing-key";
 constexpr char kJournalFile[] = "journal";
+constexpr char kSpareJournalFile[] = "journal.2";  // the two take turns
 
 std::string KeyPath(const std::string& dir, const LogOptions& o) {
   return o.signing_key_path.empty() ? dir + "/" + kSigningKeyFile : o.signing_key_path;
@@ -104,11 +105,18 @@ struct Log::Impl {
   std::string checkpoint_text;
   Checkpoint checkpoint;
 
-  std::unique_ptr<Journal> journal;
+  std::unique_ptr<Journal> journal;  // the committer's alone
+  // Two journal files take turns (docs/log-format.md, "Journal restarts"): the committer
+  // appends to one; the other holds the records before `journal_from`. Once the tile
+  // writer has synced a size at or past journal_from, it rewrites the other file as an
+  // empty journal based there (PrepareSpare), and the next commit switches to it. So
+  // nothing is copied, and no file is synced, on the committer's thread.
+  std::mutex spare_mu;
+  std::string journal_path, spare_path;  // under spare_mu
+  uint64_t journal_from = 0;             // under spare_mu
+  std::unique_ptr<Journal> prepared;     // under spare_mu: the next journal, ready
+  bool closing = false;                  // under spare_mu: no more preparing
   std::unique_ptr<TileStore> tiles;  // published tiles, in memory until written behind
-  // (tree size, journal bytes) at the end of each record since the journal's base: where
-  // the journal can start over once the tiles of that size are durable.
-  std::deque<std::pair<uint64_t, uint64_t>> journal_ends;
   std::thread committer;
   mutable std::mutex stats_mu;
   LogStats stats;
@@ -129,10 +137,15 @@ struct Log::Impl {
   // Adds the batch to the in-memory tree and collects the tiles it changes, in order.
   void BuildFiles(std::vector<Pending>& batch, TileFiles& files);
   Status Commit(std::vector<Pending>& batch);
-  // Starts the journal over from the newest base the tile writer has made durable, if any.
-  Status RestartJournal();
+  // Switches to the prepared journal, if there is one; its records start at `first`.
+  void SwitchJournal(uint64_t first);
+  // From the tile writer after a sync: prepares the spare file as a journal based at
+  // `size`, if the records it holds are all below that size and the keeper has synced.
+  void PrepareSpare(uint64_t size, const std::string& note);
   // Writes every staged tile, makes them durable (syncfs), then restarts the journal from `note`.
   Status MakeBase(const std::string& note);
+  // Creates D/journal holding only `note` and drops the spare file.
+  Status StartJournals(const std::string& note);
   // Opens: the journal's base checkpoint, its records replayed, tiles rewritten durably.
   Status Recover(JournalContents& journal, const NoteVerifier& verifier);  // moves the attachments out
   void Run();
@@ -293,8 +306,8 @@ Status Log::Impl::Commit(std::vector<Pending>& batch) {
   }
   if (attached)
     for (const Pending& p : batch) attachments.push_back(p.attachment);
+  SwitchJournal(first);
   TG_RETURN_IF_ERROR(journal->Append(first, entries, attachments));
-  journal_ends.emplace_back(size, journal->bytes());
   if (attached) {
     std::vector<Attachment> kept;
     kept.reserve(batch.size());
@@ -311,9 +324,8 @@ Status Log::Impl::Commit(std::vector<Pending>& batch) {
   // are read from memory.
   TG_RETURN_IF_ERROR(tiles->Stage(size, std::move(files), *note));
   auto t4 = Clock::now();
-  // The journal restarts in two steps, neither waiting for the tile writer: past the limit
-  // the writer is asked to sync what it has written; a later commit restarts from there.
-  TG_RETURN_IF_ERROR(RestartJournal());
+  // The journal restarts without waiting: past the limit the writer is asked to sync what
+  // it has written and prepare the other file; a later commit switches to it.
   if (journal->bytes() > options.journal_max_bytes) tiles->RequestSync();
   auto t5 = Clock::now();
   {
@@ -331,21 +343,30 @@ Status Log::Impl::Commit(std::vector<Pending>& batch) {
   return Status::OK();
 }
 
-Status Log::Impl::RestartJournal() {
-  auto synced = tiles->TakeSynced();
-  if (!synced) return Status::OK();
-  while (!journal_ends.empty() && journal_ends.front().first < synced->first) journal_ends.pop_front();
-  if (journal_ends.empty() || journal_ends.front().first != synced->first)
-    return Status::Internal("no journal record ends at the synced size " + std::to_string(synced->first));
-  uint64_t keep_from = journal_ends.front().second, old_bytes = journal->bytes();
-  // The records before the new base may hold attachments only the journal has durably.
-  if (!KeeperHasThrough(synced->first)) return Status::OK();
-  TG_RETURN_IF_ERROR(journal->Restart(synced->second, keep_from));
-  uint64_t header = journal->bytes() - (old_bytes - keep_from);
-  for (auto& [tree_size, end] : journal_ends) end = end - keep_from + header;
-  std::lock_guard lock(stats_mu);
+void Log::Impl::SwitchJournal(uint64_t first) {
+  std::lock_guard lock(spare_mu);
+  if (!prepared) return;
+  journal = std::move(prepared);
+  std::swap(journal_path, spare_path);
+  journal_from = first;
+  std::lock_guard stats_lock(stats_mu);
   stats.base_syncs += 1;
-  return Status::OK();
+}
+
+void Log::Impl::PrepareSpare(uint64_t synced_size, const std::string& note) {
+  std::string path;
+  {
+    std::lock_guard lock(spare_mu);
+    // The spare still holds records at or past the synced size: they would be lost.
+    if (closing || prepared || synced_size < journal_from) return;
+    path = spare_path;  // stable: only this thread sets `prepared`, so no switch can come
+  }
+  // Records below the new base may hold attachments only the journal has durably.
+  if (!KeeperHasThrough(synced_size)) return;
+  auto j = Journal::Create(path, note);
+  if (!j.ok()) return;  // the current journal goes on growing; a later sync tries again
+  std::lock_guard lock(spare_mu);
+  prepared = std::move(j.value());
 }
 
 bool Log::Impl::KeeperHasThrough(uint64_t tree_size) {
@@ -356,13 +377,28 @@ bool Log::Impl::KeeperHasThrough(uint64_t tree_size) {
 }
 
 Status Log::Impl::MakeBase(const std::string& note) {
+  {
+    std::lock_guard lock(spare_mu);
+    closing = true;
+    prepared.reset();
+  }
   TG_RETURN_IF_ERROR(tiles->Drain());
   TG_RETURN_IF_ERROR(SyncFilesystem(dir));
   if (!KeeperHasThrough(size)) return Status::Unavailable("the attachment keeper could not sync; the journal stays");
+  return StartJournals(note);
+}
+
+Status Log::Impl::StartJournals(const std::string& note) {
+  // One durable journal based at `note` covers everything; the other file is then obsolete
+  // (were it to survive a crash, its base is older and its records are all below `note`).
   auto j = Journal::Create(dir + "/" + kJournalFile, note);
   if (!j.ok()) return j.status();
   journal = std::move(j.value());
-  journal_ends.assign(1, {size, journal->bytes()});
+  ::unlink((dir + "/" + kSpareJournalFile).c_str());
+  std::lock_guard lock(spare_mu);
+  journal_path = dir + "/" + kJournalFile;
+  spare_path = dir + "/" + kSpareJournalFile;
+  journal_from = size;
   return Status::OK();
 }
 
@@ -414,10 +450,7 @@ Status Log::Impl::Recover(JournalContents& jc, const NoteVerifier& verifier) {
     Status kept = options.attachment_keeper->Restore(std::move(attachments));
     if (!kept.ok()) return Status(kept.code(), "restoring the journal's attachments: " + kept.message());
   }
-  auto j = Journal::Create(dir + "/" + kJournalFile, note_text);
-  if (!j.ok()) return j.status();
-  journal = std::move(j.value());
-  journal_ends.assign(1, {size, journal->bytes()});
+  TG_RETURN_IF_ERROR(StartJournals(note_text));
   checkpoint_text = note_text;
   checkpoint = {signer.name(), size, RightEdgeRoot()};
   return Status::OK();
@@ -531,6 +564,28 @@ Result<std::string> Log::Init(const std::string& dir, const std::string& origin,
   return signer->VerifierKey();
 }
 
+namespace {
+// The journal to replay: D/journal, or when the spare D/journal.2 exists too, the two
+// merged (the newer base, and the older file's records from there on before the newer's).
+Result<JournalContents> ReadJournals(const std::string& dir, const NoteVerifier& verifier) {
+  auto a = Journal::Read(dir + "/" + kJournalFile);
+  auto b = Journal::Read(dir + "/" + kSpareJournalFile);
+  if (!b.ok() && b.status().code() == Code::kNotFound) return a;
+  if (!a.ok() && a.status().code() == Code::kNotFound) return b;
+  if (!a.ok()) return a.status();
+  if (!b.ok()) return b.status();
+  auto base_a = OpenCheckpoint(a->base_note, verifier);
+  auto base_b = OpenCheckpoint(b->base_note, verifier);
+  if (!base_a.ok()) return Status::Corruption(dir + "/" + kJournalFile + " base: " + base_a.status().message());
+  if (!base_b.ok()) return Status::Corruption(dir + "/" + kSpareJournalFile + " base: " + base_b.status().message());
+  auto first = [](const JournalContents& c) { return c.records.empty() ? 0 : c.records.front().first_index; };
+  bool b_newer = base_b->size > base_a->size || (base_b->size == base_a->size && first(*b) > first(*a));
+  JournalContents& newer = b_newer ? *b : *a;
+  JournalContents& older = b_newer ? *a : *b;
+  return MergeJournals(std::move(older), std::move(newer), std::max(base_a->size, base_b->size));
+}
+}  // namespace
+
 Result<std::unique_ptr<Log>> Log::Open(const std::string& dir, const LogOptions& options) {
   auto key_text = ReadWholeFile(KeyPath(dir, options));
   if (!key_text.ok()) return Status(key_text.status().code(), "log signing key: " + key_text.status().message());
@@ -543,7 +598,7 @@ Result<std::unique_ptr<Log>> Log::Open(const std::string& dir, const LogOptions&
   if (verifier->key_id() != signer->key_id() || verifier->name() != signer->name())
     return Status::InvalidArgument("the signing key does not match " + dir + "/vkey");
   auto impl = std::make_unique<Impl>(dir, options, std::move(*signer));
-  auto journal = Journal::Read(dir + "/" + kJournalFile);
+  auto journal = ReadJournals(dir, *verifier);
   if (journal.ok()) {
     // The journal's base is durable with its tiles; what came after is in the journal.
     TG_RETURN_IF_ERROR(impl->Recover(*journal, *verifier));
@@ -563,6 +618,8 @@ Result<std::unique_ptr<Log>> Log::Open(const std::string& dir, const LogOptions&
   tile_options.delay = options.tile_write_delay;
   tile_options.max_staged_bytes = options.max_unwritten_tile_bytes;
   tile_options.checkpoint_file = kCheckpointFile;
+  Impl* self = impl.get();
+  tile_options.on_synced = [self](uint64_t synced, const std::string& note) { self->PrepareSpare(synced, note); };
   impl->tiles = std::make_unique<TileStore>(dir, impl->size, impl->checkpoint_text, tile_options);
   impl->next_index = impl->size;
   impl->state->committed = impl->size;

@@ -102,11 +102,6 @@ void TileStore::RequestSync() {
   cv_.notify_all();
 }
 
-std::optional<std::pair<uint64_t, std::string>> TileStore::TakeSynced() {
-  std::lock_guard lock(mu_);
-  return std::exchange(synced_, std::nullopt);
-}
-
 TileStore::Stats TileStore::GetStats() const {
   std::lock_guard lock(mu_);
   return stats_;
@@ -163,9 +158,13 @@ void TileStore::Run() {
         failure_ = Status(s.code(), "syncing tiles: " + s.message());
         done_cv_.notify_all();
       } else {
-        synced_ = std::move(base);
         stats_.syncs += 1;
         stats_.write_seconds += seconds;
+        if (options_.on_synced) {
+          lock.unlock();  // it writes and syncs a file: readers and Stage must not wait
+          options_.on_synced(base.first, base.second);
+          lock.lock();
+        }
       }
     }
   }

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -36,6 +37,9 @@ class TileStore {
     std::chrono::microseconds delay{0};   // how long the writer lets commits gather
     size_t max_staged_bytes = 256 << 20;  // Stage blocks while more than this waits
     std::string checkpoint_file = "checkpoint";  // under dir, replaced after each round's tiles
+    // Called from the writer's thread after each sync RequestSync asked for, with the tree
+    // size and checkpoint note now durable on disk (the log prepares its next journal there).
+    std::function<void(uint64_t size, const std::string& note)> on_synced;
   };
   // Counters of the writer's work.
   struct Stats {
@@ -59,10 +63,8 @@ class TileStore {
   // Waits until everything staged before the call is written (not synced) to disk.
   Status Drain();
   // Asks the writer, without waiting, to make what it has written durable (one syncfs after
-  // its current round), so the journal can start over from there.
+  // its current round) and then call options.on_synced, so the journal can start over.
   void RequestSync();
-  // Once per completed sync: the tree size and checkpoint note now durable on disk.
-  std::optional<std::pair<uint64_t, std::string>> TakeSynced();
   // The bytes of `tile`, which the caller has checked is within a published tree size.
   // kNotFound if no file holds it (a damaged or foreign directory).
   Result<std::string> Read(const TileRef& tile) const;
@@ -99,7 +101,6 @@ class TileStore {
   uint64_t disk_size_;
   std::string disk_note_;
   bool sync_requested_ = false;
-  std::optional<std::pair<uint64_t, std::string>> synced_;
   bool stopping_ = false;
   Status failure_;
   Stats stats_;

@@ -25,10 +25,7 @@ using testing::LogEntry;
 
 LogOptions Quick() { return testing::QuickLogOptions(); }
 
-// Copies the log directory while `log` is open (no clean close: the journal is not reset).
-void CopyLive(const std::string& from, const std::string& to) {
-  fs::copy(from, to, fs::copy_options::recursive);
-}
+using testing::CopyLive;
 
 // Removes every tile file and partial-tile directory: only the journal and the keys stay,
 // and the checkpoint goes back to the journal's base.
@@ -145,27 +142,78 @@ TEST(LedgerJournal, APassedSizeLimitSyncsTheTilesAndRestartsTheJournal) {
   LogOptions o = Quick();
   o.journal_max_bytes = 4096;
   auto log = Log::Open(dir / "log", o);
-  for (uint64_t i = 0; i < 2000; i += 100) AppendRange(**log, i, i + 100);
-  // The journal restarts without waiting for the tile writer: at a commit after the writer
-  // has synced what it wrote, from that size, keeping the records after it.
+  // The journal restarts without waiting for the tile writer: after the writer has synced
+  // what it wrote, it rewrites the other file as a journal based there, and a later commit
+  // switches to it. The two files together hold every entry past the newer base.
+  uint64_t total = 0;
+  while (total < 2000 || ((*log)->Stats().base_syncs == 0 && total < 200000)) {
+    AppendRange(**log, total, total + 100);
+    total += 100;
+  }
   EXPECT_GT((*log)->Stats().base_syncs, 0u);
-  auto j = Journal::Read(dir / "log/journal");
-  ASSERT_TRUE(j.ok()) << j.status().ToString();
+  auto a = Journal::Read(dir / "log/journal");
+  auto b = Journal::Read(dir / "log/journal.2");
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
   auto verifier = NoteVerifier::Parse((*log)->verifier_key());
-  auto base = OpenCheckpoint(j->base_note, *verifier);
-  ASSERT_TRUE(base.ok());
-  EXPECT_GT(base->size, 0u);
-  uint64_t next = base->size;
-  for (const auto& r : j->records) {
+  auto base_a = OpenCheckpoint(a->base_note, *verifier), base_b = OpenCheckpoint(b->base_note, *verifier);
+  ASSERT_TRUE(base_a.ok() && base_b.ok());
+  EXPECT_NE(base_a->size, base_b->size);
+  bool b_newer = base_b->size > base_a->size;
+  JournalContents& newer = b_newer ? *b : *a;
+  uint64_t newer_base = std::max(base_a->size, base_b->size);
+  EXPECT_GT(newer_base, 0u);
+  // Nothing was copied into it. (It may have no records yet: prepared after the last append.)
+  if (!newer.records.empty()) EXPECT_GE(newer.records.front().first_index, newer_base);
+  auto merged = MergeJournals(std::move(b_newer ? *a : *b), std::move(newer), newer_base);
+  ASSERT_TRUE(merged.ok()) << merged.status().ToString();
+  uint64_t next = newer_base;
+  for (const auto& r : merged->records) {
     EXPECT_EQ(r.first_index, next);
     next += r.entries.size();
   }
-  EXPECT_EQ(next, 2000u);
+  EXPECT_EQ(next, total);
   CopyLive(dir / "log", dir / "copy");
   auto reopened = Log::Open(dir / "copy", Quick());
   ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
-  EXPECT_EQ((*reopened)->CurrentCheckpoint().size, 2000u);
-  EXPECT_EQ(*(*reopened)->ReadEntry(1999), LogEntry(1999));
+  EXPECT_EQ((*reopened)->CurrentCheckpoint().size, total);
+  EXPECT_EQ(*(*reopened)->ReadEntry(total - 1), LogEntry(total - 1));
+  // Reopening leaves one journal based at the recovered size.
+  EXPECT_FALSE(std::filesystem::exists(dir / "copy/journal.2"));
+}
+
+// The older file's records past the newer base come first; a gap, an overlap or a torn
+// older file under a continuing newer one is corruption.
+TEST(LedgerJournal, MergingTheTwoFilesChecksTheyJoin) {
+  auto rec = [](uint64_t first, uint64_t n) {
+    JournalRecord r;
+    r.first_index = first;
+    for (uint64_t i = 0; i < n; ++i) r.entries.push_back(LogEntry(first + i));
+    return r;
+  };
+  auto contents = [](std::vector<JournalRecord> rs, bool torn = false) {
+    JournalContents c;
+    c.base_note = "note";
+    c.records = std::move(rs);
+    c.torn_tail = torn;
+    return c;
+  };
+  // Older holds 0..9 in records [0,4) [4,10); the newer is based at 6 and goes on at 10.
+  auto m = MergeJournals(contents({rec(0, 4), rec(4, 6)}), contents({rec(10, 5)}), 6);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  ASSERT_EQ(m->records.size(), 2u);
+  EXPECT_EQ(m->records[0].first_index, 6u);
+  EXPECT_EQ(m->records[0].entries, (std::vector<std::string>{LogEntry(6), LogEntry(7), LogEntry(8), LogEntry(9)}));
+  EXPECT_EQ(m->records[1].first_index, 10u);
+  // A prepared newer file with no records yet: the older's tail is the journal, torn or not.
+  auto fresh = MergeJournals(contents({rec(0, 10)}, true), contents({}), 6);
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_TRUE(fresh->torn_tail);
+  EXPECT_EQ(fresh->records.front().first_index, 6u);
+  EXPECT_EQ(MergeJournals(contents({rec(0, 8)}), contents({rec(10, 5)}), 6).status().code(), Code::kCorruption);
+  EXPECT_EQ(MergeJournals(contents({rec(0, 12)}), contents({rec(10, 5)}), 6).status().code(), Code::kCorruption);
+  EXPECT_EQ(MergeJournals(contents({rec(0, 10)}, true), contents({rec(10, 5)}), 6).status().code(), Code::kCorruption);
+  EXPECT_EQ(MergeJournals(contents({rec(8, 2)}), contents({rec(10, 5)}), 6).status().code(), Code::kCorruption);
 }
 
 }  // namespace

@@ -78,6 +78,19 @@ inline void WriteFile(const std::string& path, const std::string& data) {
   out << data;
 }
 
+// Copies a log directory while the log is open, as a crash would leave it (no clean close).
+// The tile writer may replace a file during the copy (the spare journal, a partial tile);
+// the copy then starts over, so it never fails on a file that vanished under it.
+inline void CopyLive(const std::string& from, const std::string& to) {
+  for (int attempt = 0;; ++attempt) {
+    std::error_code ec;
+    std::filesystem::remove_all(to, ec);
+    std::filesystem::copy(from, to, std::filesystem::copy_options::recursive, ec);
+    if (!ec) return;
+    ASSERT_LT(attempt, 20) << "cannot copy " << from << ": " << ec.message();
+  }
+}
+
 // Flips one bit of byte `offset` of a file in place.
 inline void FlipByte(const std::string& path, size_t offset) {
   std::string b = ReadFile(path);
