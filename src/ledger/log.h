@@ -4,14 +4,16 @@
 //   D/vkey                  the verifier key (public)
 //   D/signing-key           the Ed25519 signing key (private, mode 0600; never serve it)
 //   D/tile/<L>/<N>[.p/<W>]  hash tiles,  D/tile/entries/<N>[.p/<W>]  entry bundles
-//   D/journal               the entries committed since the tiles were last made durable
+//   D/journal, D/journal.2  the entries committed since the tiles were last made durable,
+//                           with their private attachments (mode 0600); the two take turns
 //
 // Appends are sequenced at once and committed in batches by one committer thread: the
 // batch is appended to the journal and fdatasync'd, its checkpoint signed and published,
 // and only then do tickets resolve. Tiles are written behind by a writer thread (served
 // from memory until then), followed by the checkpoint file, so D is always a consistent log
 // at or behind the published one. The tiles are made durable with one syncfs when the
-// journal grows past a limit and at a clean close. After a crash, Open replays the journal
+// journal grows past a limit (the writer then readies the other journal file, and the
+// committer switches to it) and at a clean close. After a crash, Open replays the journal
 // over its base (docs/log-format.md): no committed entry is lost and no published
 // checkpoint rolled back. Thread-safe: Append, proofs and reads may be called from any thread.
 #pragma once
