@@ -111,6 +111,7 @@ struct Log::Impl {
   // writer has synced a size at or past journal_from, it rewrites the other file as an
   // empty journal based there (PrepareSpare), and the next commit switches to it. So
   // nothing is copied, and no file is synced, on the committer's thread.
+  std::mutex prepare_mu;  // held through PrepareSpare, so a close waits for one in flight
   std::mutex spare_mu;
   std::string journal_path, spare_path;  // under spare_mu
   uint64_t journal_from = 0;             // under spare_mu
@@ -354,6 +355,7 @@ void Log::Impl::SwitchJournal(uint64_t first) {
 }
 
 void Log::Impl::PrepareSpare(uint64_t synced_size, const std::string& note) {
+  std::lock_guard preparing(prepare_mu);
   std::string path;
   {
     std::lock_guard lock(spare_mu);
@@ -378,6 +380,8 @@ bool Log::Impl::KeeperHasThrough(uint64_t tree_size) {
 
 Status Log::Impl::MakeBase(const std::string& note) {
   {
+    // After this no spare is written: a close must not race one onto D/journal.
+    std::lock_guard preparing(prepare_mu);
     std::lock_guard lock(spare_mu);
     closing = true;
     prepared.reset();
