@@ -116,6 +116,7 @@ struct Log::Impl {
   std::string journal_path, spare_path;  // under spare_mu
   uint64_t journal_from = 0;             // under spare_mu
   std::unique_ptr<Journal> prepared;     // under spare_mu: the next journal, ready
+  uint64_t journal_bytes = 0;            // under spare_mu: the current file's size
   bool closing = false;                  // under spare_mu: no more preparing
   std::unique_ptr<TileStore> tiles;  // published tiles, in memory until written behind
   std::thread committer;
@@ -327,7 +328,13 @@ Status Log::Impl::Commit(std::vector<Pending>& batch) {
   auto t4 = Clock::now();
   // The journal restarts without waiting: past the limit the writer is asked to sync what
   // it has written and prepare the other file; a later commit switches to it.
-  if (journal->bytes() > options.journal_max_bytes) tiles->RequestSync();
+  bool over = false;
+  {
+    std::lock_guard lock(spare_mu);
+    journal_bytes = journal->bytes();
+    over = journal_bytes > options.journal_max_bytes && !prepared;
+  }
+  if (over) tiles->RequestSync();
   auto t5 = Clock::now();
   {
     std::lock_guard lock(pub_mu);
@@ -350,6 +357,7 @@ void Log::Impl::SwitchJournal(uint64_t first) {
   journal = std::move(prepared);
   std::swap(journal_path, spare_path);
   journal_from = first;
+  journal_bytes = journal->bytes();
   std::lock_guard stats_lock(stats_mu);
   stats.base_syncs += 1;
 }
@@ -359,8 +367,9 @@ void Log::Impl::PrepareSpare(uint64_t synced_size, const std::string& note) {
   std::string path;
   {
     std::lock_guard lock(spare_mu);
-    // The spare still holds records at or past the synced size: they would be lost.
-    if (closing || prepared || synced_size < journal_from) return;
+    // The spare still holds records at or past the synced size: they would be lost. A sync
+    // asked for while the last one ran may come after the switch: the new journal is short.
+    if (closing || prepared || synced_size < journal_from || journal_bytes <= options.journal_max_bytes) return;
     path = spare_path;  // stable: only this thread sets `prepared`, so no switch can come
   }
   // Records below the new base may hold attachments only the journal has durably.

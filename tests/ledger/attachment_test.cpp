@@ -169,6 +169,13 @@ TEST(LedgerAttachments, ACrashLosesNoAttachmentAcrossJournalRestarts) {
       total += 50;
     }
     EXPECT_GT((*log)->Stats().base_syncs, 0u) << "the journal should have started over";
+    // From here the keeper syncs nothing more, so the last appends are only in the journal.
+    {
+      std::lock_guard lock(keeper.mu);
+      keeper.refuse = true;
+    }
+    AppendAttached(**log, keeper, total, total + 100);
+    total += 100;
     // The keeper's durable set after the copy: the tile writer may still prepare a journal
     // behind the appends, but only after the keeper made what it drops durable.
     testing::CopyLive(dir / "log", dir / "copy");
