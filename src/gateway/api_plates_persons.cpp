@@ -6,13 +6,10 @@
 #include "gateway/gateway_impl.h"
 
 namespace tg::gateway {
-namespace {
 
-using nlohmann::json;
-
-// The person's fields of `category`, added to `rec` member by member (as the bookings' are).
 void AddPersonFields(const records::Person& p, const std::vector<records::Conviction>& convictions,
-                     const std::string& category, json& rec) {
+                     const std::string& category, nlohmann::json& rec) {
+  using nlohmann::json;
   if (category == "identity") {
     rec["person_id"] = p.person_id;
     rec["name"] = p.name();
@@ -37,6 +34,10 @@ void AddPersonFields(const records::Person& p, const std::vector<records::Convic
     }
   }
 }
+
+namespace {
+
+using nlohmann::json;
 
 void AddReadFields(const records::PlateRead& r, json& rec) {
   rec["plate"] = r.plate;

@@ -39,21 +39,10 @@ struct BookingView {
 // lists would build every value twice (nlohmann copies out of them).
 void AddCategoryFields(const BookingView& v, const std::string& category, json& rec) {
   const auto& b = v.booking;
-  const auto& p = v.person;
   if (category == "identity") {
     rec["booking_id"] = b.booking_id;
     rec["person_id"] = b.person_id;
     rec["name"] = b.name;
-  } else if (category == "dob") {
-    rec["dob"] = p.dob;
-  } else if (category == "address") {
-    rec["address"] = p.address;
-    rec["phone"] = p.phone;
-    rec["email"] = p.email;
-  } else if (category == "birthplace") {
-    rec["birthplace"] = p.birthplace;
-  } else if (category == "immigration_status") {
-    rec["immigration_status"] = p.immigration_status;
   } else if (category == "release") {
     auto r = b.release_at();
     rec["release_at"] = r ? json(records::FormatIso8601(*r)) : json(nullptr);
@@ -72,20 +61,13 @@ void AddCategoryFields(const BookingView& v, const std::string& category, json& 
       e["level"] = std::string(1, c.level);
     }
     rec["bail"] = b.bail;
-  } else if (category == "criminal_history") {
-    json& convictions = rec["convictions"] = json::array();
-    for (const auto& c : v.convictions) {
-      json& e = convictions.emplace_back(json::object());
-      e["statute"] = c.statute;
-      e["description"] = c.description;
-      e["level"] = std::string(1, c.level);
-      e["convicted_at"] = records::FormatDate(c.convicted_at);
-    }
   } else if (category == "court") {
     rec["court_date"] = b.court_date ? json(records::FormatIso8601(*b.court_date)) : json(nullptr);
     rec["court"] = b.court;
   } else if (category == "photo") {
     rec["photo_url"] = b.photo_url;
+  } else {
+    AddPersonFields(v.person, v.convictions, category, rec);  // the categories about the person
   }
 }
 

@@ -121,4 +121,10 @@ class Gateway::Impl {
 // The API fields of each data category (design.md's table).
 const std::vector<std::string>& FieldsOf(const std::string& category);
 
+// Adds a person's fields of `category` (identity, dob, address, birthplace,
+// immigration_status, criminal_history; nothing for others) to `rec`, member by member.
+// Bookings use it for the categories about their person.
+void AddPersonFields(const records::Person& p, const std::vector<records::Conviction>& convictions,
+                     const std::string& category, nlohmann::json& rec);
+
 }  // namespace tg::gateway
