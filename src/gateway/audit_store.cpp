@@ -9,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include "base/thread_name.h"
 #include "ledger/commitment.h"
 
 namespace tg::gateway {
@@ -123,6 +124,7 @@ struct AuditStore::Impl {
   }
 
   void Run() {
+    NameThisThread("tg-audit-store");
     for (;;) {
       std::vector<ledger::Attachment> batch;
       {

@@ -1,5 +1,7 @@
 #include "gateway/background_worker.h"
 
+#include "base/thread_name.h"
+
 namespace tg::gateway {
 
 BackgroundWorker::BackgroundWorker(size_t max_queued) : max_queued_(max_queued), thread_([this] { Run(); }) {}
@@ -24,6 +26,7 @@ bool BackgroundWorker::Submit(std::function<void()> job) {
 }
 
 void BackgroundWorker::Run() {
+  NameThisThread("tg-background");
   for (;;) {
     std::function<void()> job;
     {

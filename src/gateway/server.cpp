@@ -15,6 +15,7 @@
 #include <optional>
 #include <thread>
 
+#include "base/thread_name.h"
 #include "gateway/rate_limit.h"
 
 namespace tg::gateway {
@@ -407,7 +408,8 @@ void Server::Impl::Run() {
   work_.emplace(ioc_.get_executor());
   Accept();
   for (int i = 0; i < threads_; ++i) {
-    pool_.emplace_back([this] {
+    pool_.emplace_back([this, i] {
+      NameThisThread(("tg-http-" + std::to_string(i)).c_str());
       // A handler bug must not take the process down silently; Session catches handler
       // exceptions, so anything here is an Asio-level failure worth dying on.
       ioc_.run();

@@ -11,6 +11,7 @@
 #include <functional>
 #include <thread>
 
+#include "base/thread_name.h"
 #include "ledger/files.h"
 #include "ledger/journal.h"
 #include "ledger/note.h"
@@ -475,6 +476,7 @@ void Log::Impl::FailAll(std::vector<Pending>& batch, const Status& s) {
 }
 
 void Log::Impl::Run() {
+  NameThisThread("tg-log-commit");
   while (true) {
     std::vector<Pending> batch;
     {

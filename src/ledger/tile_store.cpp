@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "base/thread_name.h"
 #include "ledger/files.h"
 
 namespace tg::ledger {
@@ -108,6 +109,7 @@ TileStore::Stats TileStore::GetStats() const {
 }
 
 void TileStore::Run() {
+  NameThisThread("tg-log-tiles");
   using Clock = std::chrono::steady_clock;
   std::unique_lock lock(mu_);
   while (true) {
