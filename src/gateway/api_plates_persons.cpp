@@ -8,30 +8,36 @@
 namespace tg::gateway {
 
 void AddPersonFields(const records::Person& p, const std::vector<records::Conviction>& convictions,
-                     const std::string& category, nlohmann::json& rec) {
-  using nlohmann::json;
+                     const std::string& category, ObjectText& rec) {
   if (category == "identity") {
-    rec["person_id"] = p.person_id;
-    rec["name"] = p.name();
+    rec.Str("person_id", p.person_id);
+    rec.Str("name", p.name());
   } else if (category == "dob") {
-    rec["dob"] = p.dob;
+    rec.Str("dob", p.dob);
   } else if (category == "address") {
-    rec["address"] = p.address;
-    rec["phone"] = p.phone;
-    rec["email"] = p.email;
+    rec.Str("address", p.address);
+    rec.Str("phone", p.phone);
+    rec.Str("email", p.email);
   } else if (category == "birthplace") {
-    rec["birthplace"] = p.birthplace;
+    rec.Str("birthplace", p.birthplace);
   } else if (category == "immigration_status") {
-    rec["immigration_status"] = p.immigration_status;
+    rec.Str("immigration_status", p.immigration_status);
   } else if (category == "criminal_history") {
-    json& list = rec["convictions"] = json::array();
-    for (const auto& c : convictions) {
-      json& e = list.emplace_back(json::object());
-      e["statute"] = c.statute;
-      e["description"] = c.description;
-      e["level"] = std::string(1, c.level);
-      e["convicted_at"] = records::FormatDate(c.convicted_at);
+    JsonText& list = rec.Key("convictions");
+    list.Raw("[");
+    for (size_t i = 0; i < convictions.size(); ++i) {
+      const auto& c = convictions[i];
+      list.Raw(i ? ",{\"convicted_at\":" : "{\"convicted_at\":");  // keys sorted
+      list.Str(records::FormatDate(c.convicted_at));
+      list.Raw(",\"description\":");
+      list.Str(c.description);
+      list.Raw(",\"level\":");
+      list.Str(std::string_view(&c.level, 1));
+      list.Raw(",\"statute\":");
+      list.Str(c.statute);
+      list.Raw("}");
     }
+    list.Raw("]");
   }
 }
 
@@ -39,14 +45,22 @@ namespace {
 
 using nlohmann::json;
 
-void AddReadFields(const records::PlateRead& r, json& rec) {
-  rec["plate"] = r.plate;
-  rec["state"] = r.state;
-  rec["read_at"] = records::FormatIso8601(r.read_at);
-  rec["lat"] = r.lat ? json(*r.lat) : json(nullptr);
-  rec["lon"] = r.lon ? json(*r.lon) : json(nullptr);
-  rec["device"] = r.device;
-  rec["agency"] = r.agency;
+void AddReadFields(const records::PlateRead& r, ObjectText& rec) {
+  rec.Str("plate", r.plate);
+  rec.Str("state", r.state);
+  rec.Str("read_at", records::FormatIso8601(r.read_at));
+  if (r.lat) {
+    rec.Key("lat").Double(*r.lat);
+  } else {
+    rec.Key("lat").Null();
+  }
+  if (r.lon) {
+    rec.Key("lon").Double(*r.lon);
+  } else {
+    rec.Key("lon").Null();
+  }
+  rec.Str("device", r.device);
+  rec.Str("agency", r.agency);
 }
 
 }  // namespace
@@ -75,7 +89,7 @@ void Gateway::Impl::AddPersonAndPlateRoutes() {
                                                         "immigration_status", "criminal_history"};
     std::vector<Item> items;
     items.push_back({std::move(s), p->person_id,
-                     [p, c](const std::string& cat, json& rec) { AddPersonFields(*p, *c, cat, rec); }});
+                     [p, c](const std::string& cat, ObjectText& rec) { AddPersonFields(*p, *c, cat, rec); }});
     RespondWithItems(x, std::move(items), categories, true);
   }));
 
@@ -99,9 +113,11 @@ void Gateway::Impl::AddPersonAndPlateRoutes() {
     const auto& d = (*decided)[0][0];
     x->audit.decisions.push_back({plate, d.action, d.outcome, d.policies, d.errors});
     if (!d.allowed()) {
-      json body = {{"error", {{"code", "forbidden"}, {"message", "policy does not let you search plates"}}},
-                   {"redactions", json::array({Redaction(plate, "alpr", d, x)})}};
-      return Finish(x, 403, "refused", std::move(body));
+      JsonText redactions;
+      redactions.Raw("[");
+      WriteRedaction(redactions, plate, "alpr", d, x);
+      redactions.Raw("]");
+      return FinishObject(x, 403, "refused", RefusalObject("policy does not let you search plates", redactions.out));
     }
     auto now = records::NowMs();
     auto reads = store->PlateReads(plate, now - days * records::kMsPerDay, now + records::kMsPerMinute, 1000);
@@ -117,7 +133,7 @@ void Gateway::Impl::AddPersonAndPlateRoutes() {
       const records::PlateRead* pr = &r;
       std::string id = s.id;
       items.push_back({std::move(s), std::move(id),
-                       [pr, shared](const std::string&, json& rec) { AddReadFields(*pr, rec); }});
+                       [pr, shared](const std::string&, ObjectText& rec) { AddReadFields(*pr, rec); }});
     }
     RespondWithItems(x, std::move(items), {"alpr"}, false);
   }));

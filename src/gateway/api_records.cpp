@@ -7,8 +7,6 @@
 namespace tg::gateway {
 namespace {
 
-using nlohmann::json;
-
 // The categories a booking record carries (design.md's field table).
 const std::vector<std::string>& BookingCategories() {
   static const std::vector<std::string> k = {"identity", "dob",     "address", "birthplace",
@@ -35,37 +33,51 @@ struct BookingView {
   std::vector<records::Conviction> convictions;
 };
 
-// Adds the booking's fields of `category` to `rec`, member by member: braced initializer
-// lists would build every value twice (nlohmann copies out of them).
-void AddCategoryFields(const BookingView& v, const std::string& category, json& rec) {
+// Adds the booking's fields of `category` to `rec` (sorted when the record is written).
+void AddCategoryFields(const BookingView& v, const std::string& category, ObjectText& rec) {
   const auto& b = v.booking;
   if (category == "identity") {
-    rec["booking_id"] = b.booking_id;
-    rec["person_id"] = b.person_id;
-    rec["name"] = b.name;
+    rec.Str("booking_id", b.booking_id);
+    rec.Str("person_id", b.person_id);
+    rec.Str("name", b.name);
   } else if (category == "release") {
     auto r = b.release_at();
-    rec["release_at"] = r ? json(records::FormatIso8601(*r)) : json(nullptr);
-    rec["release_type"] = b.release_type;
-  } else if (category == "custody") {
-    rec["custody_status"] = b.custody_status;
-    rec["facility"] = b.facility;
-    rec["housing"] = b.housing;
-  } else if (category == "charges") {
-    json& charges = rec["charges"] = json::array();
-    for (const auto& c : b.charges) {
-      json& e = charges.emplace_back(json::object());
-      e["code"] = c.code;
-      e["statute"] = c.statute;
-      e["description"] = c.description;
-      e["level"] = std::string(1, c.level);
+    if (r) {
+      rec.Str("release_at", records::FormatIso8601(*r));
+    } else {
+      rec.Key("release_at").Null();
     }
-    rec["bail"] = b.bail;
+    rec.Str("release_type", b.release_type);
+  } else if (category == "custody") {
+    rec.Str("custody_status", b.custody_status);
+    rec.Str("facility", b.facility);
+    rec.Str("housing", b.housing);
+  } else if (category == "charges") {
+    JsonText& charges = rec.Key("charges");
+    charges.Raw("[");
+    for (size_t i = 0; i < b.charges.size(); ++i) {
+      const auto& c = b.charges[i];
+      charges.Raw(i ? ",{\"code\":" : "{\"code\":");  // keys sorted
+      charges.Str(c.code);
+      charges.Raw(",\"description\":");
+      charges.Str(c.description);
+      charges.Raw(",\"level\":");
+      charges.Str(std::string_view(&c.level, 1));
+      charges.Raw(",\"statute\":");
+      charges.Str(c.statute);
+      charges.Raw("}");
+    }
+    charges.Raw("]");
+    rec.Key("bail").Int(b.bail);
   } else if (category == "court") {
-    rec["court_date"] = b.court_date ? json(records::FormatIso8601(*b.court_date)) : json(nullptr);
-    rec["court"] = b.court;
+    if (b.court_date) {
+      rec.Str("court_date", records::FormatIso8601(*b.court_date));
+    } else {
+      rec.Key("court_date").Null();
+    }
+    rec.Str("court", b.court);
   } else if (category == "photo") {
-    rec["photo_url"] = b.photo_url;
+    rec.Str("photo_url", b.photo_url);
   } else {
     AddPersonFields(v.person, v.convictions, category, rec);  // the categories about the person
   }
@@ -127,12 +139,17 @@ void Gateway::Impl::RespondWithItems(const ExchangePtr& x, std::vector<Item> ite
   x->facts.record_count = static_cast<int64_t>(subjects.size());
   auto decisions = decider->Decide(x->facts, subjects, ActionsFor(categories), records::NowMs());
   if (!decisions.ok()) return Fail(x, 500, "policy_error", decisions.status().message(), "error");
-  json out_records = json::array();
-  json redactions = json::array();
+  // The body written as text: the records as they are decided, the redactions beside them.
+  std::string body;
+  body.reserve(128 + 512 * items.size());  // grows at most a few times for bookings
+  body = "{\"records\":[";
+  JsonText redactions;
+  redactions.Raw("[");
+  ObjectText rec;
+  bool any = false;
   x->audit.decisions.reserve(x->audit.decisions.size() + items.size() * categories.size());
   for (size_t i = 0; i < items.size(); ++i) {
     const auto& item = items[i];
-    json rec = json::object();
     std::vector<std::string> released;
     for (size_t j = 0; j < categories.size(); ++j) {
       auto& d = (*decisions)[i][j];
@@ -140,28 +157,29 @@ void Gateway::Impl::RespondWithItems(const ExchangePtr& x, std::vector<Item> ite
         item.add_fields(categories[j], rec);
         released.push_back(categories[j]);
       } else {
-        redactions.push_back(Redaction(item.id, categories[j], d, x));
+        if (redactions.out.size() > 1) redactions.Raw(",");
+        WriteRedaction(redactions, item.id, categories[j], d, x);
       }
       // Moved, not copied: nothing reads the decision after this.
       x->audit.decisions.push_back(
           {item.id, std::move(d.action), std::move(d.outcome), std::move(d.policies), std::move(d.errors)});
     }
-    if (released.empty()) continue;  // nothing of this record may be shown
+    if (released.empty()) continue;  // nothing of this record may be shown (nor was added)
     x->audit.records.push_back(item.id);
     x->audit.released.push_back(std::move(released));
-    out_records.push_back(std::move(rec));
+    if (any) body.push_back(',');
+    rec.AppendTo(body);
+    any = true;
   }
-  if (single && out_records.empty()) {
-    json body = {{"error", {{"code", "forbidden"}, {"message", "policy releases nothing of this record to you"}}}};
-    body["redactions"] = std::move(redactions);
-    return Finish(x, 403, "refused", std::move(body));
+  redactions.Raw("]");
+  if (single && !any) {
+    return FinishObject(x, 403, "refused",
+                        RefusalObject("policy releases nothing of this record to you", redactions.out));
   }
-  // Members moved in, not listed in braces: an initializer list would deep-copy the records.
-  const char* outcome = out_records.empty() ? "refused" : "released";
-  json body = json::object();
-  body["records"] = std::move(out_records);
-  body["redactions"] = std::move(redactions);
-  Finish(x, 200, outcome, std::move(body));
+  body += "],\"redactions\":";
+  body += redactions.out;
+  body += "}";
+  FinishObject(x, 200, any ? "released" : "refused", std::move(body));
 }
 
 Handler Gateway::Impl::AuditedRead(std::function<void(ExchangePtr)> fn) {
@@ -195,7 +213,7 @@ void Gateway::Impl::AddRecordRoutes() {
     for (const auto& v : *shared) {
       const BookingView* pv = &v;
       items.push_back({SubjectOf(v, jail), v.booking.booking_id,
-                       [pv](const std::string& c, json& rec) { AddCategoryFields(*pv, c, rec); }});
+                       [pv](const std::string& c, ObjectText& rec) { AddCategoryFields(*pv, c, rec); }});
     }
     RespondWithItems(x, std::move(items), categories, single);
   };

@@ -45,6 +45,48 @@ constexpr auto kPlain = [] {
   return t;
 }();
 
+}  // namespace
+
+bool AppendJsonString(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  auto raw = [&out](std::string_view t) { out.append(t); };
+  bool ok = true;
+  out.push_back('"');
+  auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  auto* end = p + s.size();
+  auto* run = p;
+  while (p < end) {
+    unsigned char c = *p;
+    if (kPlain[c]) { ++p; continue; }
+    if (c >= 0x80) {
+      size_t len = Utf8Sequence(p, end);
+      if (len == 0) { ok = false; len = 1; }
+      p += len;
+      continue;
+    }
+    out.append(reinterpret_cast<const char*>(run), p - run);
+    switch (c) {
+      case '"': raw("\\\""); break;
+      case '\\': raw("\\\\"); break;
+      case '\b': raw("\\b"); break;
+      case '\f': raw("\\f"); break;
+      case '\n': raw("\\n"); break;
+      case '\r': raw("\\r"); break;
+      case '\t': raw("\\t"); break;
+      default: {
+        char u[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+        out.append(u, sizeof u);
+      }
+    }
+    run = ++p;
+  }
+  out.append(reinterpret_cast<const char*>(run), p - run);
+  out.push_back('"');
+  return ok;
+}
+
+namespace {
+
 // Writes records' canonical JSON directly (the per-request path), byte for byte what
 // nlohmann's dump gives for valid UTF-8; anything else takes the nlohmann path below.
 class CanonicalWriter {
@@ -55,42 +97,7 @@ class CanonicalWriter {
   template <size_t N>
   void Raw(const char (&s)[N]) { out.append(s, N - 1); }
 
-  // A JSON string as nlohmann dumps it without ensure_ascii: short escapes for the usual
-  // controls, \u00xx (lowercase hex) for the rest below 0x20, everything else verbatim.
-  void Str(std::string_view s) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    out.push_back('"');
-    auto* p = reinterpret_cast<const unsigned char*>(s.data());
-    auto* end = p + s.size();
-    auto* run = p;
-    while (p < end) {
-      unsigned char c = *p;
-      if (kPlain[c]) { ++p; continue; }
-      if (c >= 0x80) {
-        size_t len = Utf8Sequence(p, end);
-        if (len == 0) { ok = false; len = 1; }
-        p += len;
-        continue;
-      }
-      out.append(reinterpret_cast<const char*>(run), p - run);
-      switch (c) {
-        case '"': Raw("\\\""); break;
-        case '\\': Raw("\\\\"); break;
-        case '\b': Raw("\\b"); break;
-        case '\f': Raw("\\f"); break;
-        case '\n': Raw("\\n"); break;
-        case '\r': Raw("\\r"); break;
-        case '\t': Raw("\\t"); break;
-        default: {
-          char u[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
-          out.append(u, sizeof u);
-        }
-      }
-      run = ++p;
-    }
-    out.append(reinterpret_cast<const char*>(run), p - run);
-    out.push_back('"');
-  }
+  void Str(std::string_view s) { ok &= AppendJsonString(out, s); }
   void List(const std::vector<std::string>& v) {
     out.push_back('[');
     for (size_t i = 0; i < v.size(); ++i) {

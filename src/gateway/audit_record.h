@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "records/model.h"
@@ -55,6 +56,11 @@ struct AuditRecord {
   // (used for text that is not valid UTF-8, which it replaces with U+FFFD, and by tests).
   std::string CanonicalReference() const;
 };
+
+// Appends `s` as a JSON string, byte for byte as nlohmann's dump (without ensure_ascii)
+// writes it, and returns true; when `s` is not valid UTF-8, returns false and what it
+// appended is not that (the caller drops it and asks nlohmann). Response bodies use it too.
+bool AppendJsonString(std::string& out, std::string_view s);
 
 // UTC time with hundredths of a second, as audit records carry it.
 std::string AuditTime(records::TimeMs t);

@@ -285,30 +285,54 @@ bool Gateway::Impl::IsInspector(const ExchangePtr& x) const {
   return x->facts.agency.kind == "oversight";
 }
 
-json Gateway::Impl::Redaction(const std::string& record_id, const std::string& category,
-                              const policy::ActionDecision& d, const ExchangePtr& x) const {
-  json r = {{"record", record_id}, {"category", category}, {"fields", FieldsOf(category)}};
+void Gateway::Impl::WriteRedaction(JsonText& out, const std::string& record_id, const std::string& category,
+                                   const policy::ActionDecision& d, const ExchangePtr& x) const {
+  policy::Explanation e;
   if (!d.errors.empty()) {
-    r["policy"] = "evaluation-error";
-    r["citation"] = "";
-    r["reason"] = "A policy could not be evaluated, so this category is withheld (default deny).";
+    e.policy_id = "evaluation-error";
+    e.explain = "A policy could not be evaluated, so this category is withheld (default deny).";
   } else if (!d.policies.empty()) {
-    auto e = decider->Explain(d.policies.front());
-    r["policy"] = e.policy_id;
-    r["citation"] = e.citation;
-    r["reason"] = e.explain;
+    e = decider->Explain(d.policies.front());
   } else {
-    r["policy"] = "default-deny";
-    r["citation"] = "";
-    r["reason"] = "No policy in force lets a " + (x->facts.recipient ? x->facts.recipient->kind : x->facts.agency.kind) +
-                  " recipient read " + category + " for the purpose " + x->facts.purpose + ".";
+    e.policy_id = "default-deny";
+    e.explain = "No policy in force lets a " + (x->facts.recipient ? x->facts.recipient->kind : x->facts.agency.kind) +
+                " recipient read " + category + " for the purpose " + x->facts.purpose + ".";
   }
-  return r;
+  // Keys sorted, as nlohmann writes an object.
+  out.Raw("{\"category\":");
+  out.Str(category);
+  out.Raw(",\"citation\":");
+  out.Str(e.citation);
+  out.Raw(",\"fields\":");
+  out.StrList(FieldsOf(category));
+  out.Raw(",\"policy\":");
+  out.Str(e.policy_id);
+  out.Raw(",\"reason\":");
+  out.Str(e.explain);
+  out.Raw(",\"record\":");
+  out.Str(record_id);
+  out.Raw("}");
+}
+
+std::string Gateway::Impl::RefusalObject(std::string_view message, std::string_view redactions) {
+  JsonText w;
+  w.Raw("{\"error\":{\"code\":\"forbidden\",\"message\":");
+  w.Str(message);
+  w.Raw("},\"redactions\":");
+  w.Raw(redactions);
+  w.Raw("}");
+  return std::move(w.out);
 }
 
 void Gateway::Impl::Fail(const ExchangePtr& x, int status, const std::string& code,
                          const std::string& message, const std::string& outcome) {
-  Finish(x, status, outcome, {{"error", {{"code", code}, {"message", message}}}});
+  JsonText w;
+  w.Raw("{\"error\":{\"code\":");
+  w.Str(code);
+  w.Raw(",\"message\":");
+  w.Str(message);
+  w.Raw("}}");
+  FinishObject(x, status, outcome, std::move(w.out));
 }
 
 namespace {
@@ -352,8 +376,8 @@ Result<Gateway::Impl::PreparedAudit> Gateway::Impl::PrepareAudit(const AuditReco
   return p;
 }
 
-void Gateway::Impl::Finish(const ExchangePtr& x, int status, const std::string& outcome, json body,
-                           const std::string& content_type) {
+void Gateway::Impl::Commit(const ExchangePtr& x, int status, const std::string& outcome,
+                           const std::function<void(Response&, uint64_t, const std::string&)>& build) {
   x->audit.status = status;
   x->audit.outcome = outcome;
   auto prepared = PrepareAudit(x->audit);
@@ -373,19 +397,40 @@ void Gateway::Impl::Finish(const ExchangePtr& x, int status, const std::string& 
   }
   Response resp;
   resp.status = status;
-  if (content_type == "application/json") {
-    body["audit"] = {{"index", *index}, {"leaf_hash", leaf}};
-    resp.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
-  } else {
-    // Text bodies (tlog-proof) carry the audit reference in headers.
-    resp.content_type = content_type;
-    resp.body = body.get<std::string>();
-  }
+  build(resp, *index, leaf);
   resp.headers.emplace_back("TrustGate-Audit-Index", std::to_string(*index));
   resp.headers.emplace_back("TrustGate-Audit-Leaf", leaf);
   if (status == 401) resp.headers.emplace_back("WWW-Authenticate", "Bearer");
   pending->response = std::move(resp);
   pending->Done(Status::OK());  // built; the log's callback may already have come
+}
+
+void Gateway::Impl::Finish(const ExchangePtr& x, int status, const std::string& outcome, json body,
+                           const std::string& content_type) {
+  Commit(x, status, outcome, [&](Response& resp, uint64_t index, const std::string& leaf) {
+    if (content_type == "application/json") {
+      body["audit"] = {{"index", index}, {"leaf_hash", leaf}};
+      resp.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+    } else {
+      // Text bodies (tlog-proof) carry the audit reference in headers.
+      resp.content_type = content_type;
+      resp.body = body.get<std::string>();
+    }
+  });
+}
+
+void Gateway::Impl::FinishObject(const ExchangePtr& x, int status, const std::string& outcome, std::string object) {
+  Commit(x, status, outcome, [&](Response& resp, uint64_t index, const std::string& leaf) {
+    // "audit" sorts before the object's keys: it goes right after the '{'.
+    JsonText audit;
+    audit.Raw("\"audit\":{\"index\":");
+    audit.UInt(index);
+    audit.Raw(",\"leaf_hash\":");
+    audit.Str(leaf);
+    audit.Raw(object.size() > 2 ? "}," : "}");
+    object.insert(1, audit.out);
+    resp.body = std::move(object);
+  });
 }
 
 void Gateway::Impl::AddRoutes() {

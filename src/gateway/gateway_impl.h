@@ -12,6 +12,7 @@
 #include "gateway/background_worker.h"
 #include "gateway/gateway.h"
 #include "gateway/rate_limit.h"
+#include "gateway/response_writer.h"
 #include "gateway/router.h"
 #include "ledger/log.h"
 #include "policy/decide.h"
@@ -65,15 +66,22 @@ class Gateway::Impl {
   // fails, sends 503 without data instead.
   void Finish(const ExchangePtr& x, int status, const std::string& outcome, nlohmann::json body,
               const std::string& content_type = "application/json");
+  // As Finish, for a JSON object already written (`object`, "{...}" with keys sorted, all
+  // after "audit"): the audit member goes in first, so the text is not parsed again.
+  void FinishObject(const ExchangePtr& x, int status, const std::string& outcome, std::string object);
+  // What both Finish forms share: commits the audit record, then has `build` make the
+  // response from the log index and leaf hash (or answers 503 when the audit fails).
+  void Commit(const ExchangePtr& x, int status, const std::string& outcome,
+              const std::function<void(Response& resp, uint64_t index, const std::string& leaf)>& build);
   // An audited JSON error.
   void Fail(const ExchangePtr& x, int status, const std::string& code, const std::string& message,
             const std::string& outcome);
   // One record of a response: its policy subject, its id, and what adds its fields of one
-  // category to the record's JSON object (in place: no per-category object to merge).
+  // category to the record's object (in place: no per-category object to merge).
   struct Item {
     policy::Subject subject;
     std::string id;
-    std::function<void(const std::string& category, nlohmann::json& record)> add_fields;
+    std::function<void(const std::string& category, ObjectText& record)> add_fields;
   };
   // Decides every category of every item, answers with the released fields and the
   // redactions (audited). `single`: 403 when nothing at all is released. Takes the items
@@ -108,9 +116,11 @@ class Gateway::Impl {
   std::mutex rejection_mu;
   std::map<std::string, records::TimeMs> rate_limit_audited;  // address -> last audited 429
 
-  // Redactions JSON entry for a denied decision.
-  nlohmann::json Redaction(const std::string& record_id, const std::string& category,
-                           const policy::ActionDecision& d, const ExchangePtr& x) const;
+  // Appends the redactions entry for a denied decision to `out`.
+  void WriteRedaction(JsonText& out, const std::string& record_id, const std::string& category,
+                      const policy::ActionDecision& d, const ExchangePtr& x) const;
+  // A 403 body: {"error": forbidden with `message`, "redactions": `redactions` (an array's text)}.
+  static std::string RefusalObject(std::string_view message, std::string_view redactions);
 
   // Runs slow handlers (the findings route's detectors) off the server's threads. Keep it
   // the LAST member: destroyed first, it finishes its running job (which calls Finish)
@@ -122,9 +132,9 @@ class Gateway::Impl {
 const std::vector<std::string>& FieldsOf(const std::string& category);
 
 // Adds a person's fields of `category` (identity, dob, address, birthplace,
-// immigration_status, criminal_history; nothing for others) to `rec`, member by member.
+// immigration_status, criminal_history; nothing for others) to `rec`.
 // Bookings use it for the categories about their person.
 void AddPersonFields(const records::Person& p, const std::vector<records::Conviction>& convictions,
-                     const std::string& category, nlohmann::json& rec);
+                     const std::string& category, ObjectText& rec);
 
 }  // namespace tg::gateway

@@ -1,9 +1,11 @@
 // The record fields of booking and person responses, byte for byte: each released field's
-// JSON (type and value) as read from the store, so a change to how responses are built
-// cannot change what clients receive.
+// JSON (type and value) as read from the store, and every record route's body exactly as
+// nlohmann would write it, so a change to how responses are built cannot change what
+// clients receive.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "e2e_fixture.h"
 #include "gateway/gateway.h"
@@ -160,6 +162,53 @@ TEST_F(ResponseFieldsE2E, PersonRecordCarriesTheStoresValuesExactly) {
   std::string want = Expected(all, rec);
   EXPECT_EQ(rec.size(), json::parse(want).size()) << r.body;
   EXPECT_NE(r.body.find("\"records\":[" + want + "]"), std::string::npos) << want << "\n" << r.body;
+}
+
+// The record routes write their bodies directly (response_writer.h); each body must be what
+// nlohmann writes for the same value: keys sorted (the audit member first), its formats.
+TEST_F(ResponseFieldsE2E, RecordRouteBodiesAreAsNlohmannWritesThem) {
+  auto as = [&](const std::string& principal, const std::string& method, const std::string& target,
+                std::map<std::string, std::string> headers, const std::string& body = "") {
+    if (!principal.empty()) headers["Authorization"] = "Bearer " + tokens_[principal].get<std::string>();
+    return client_->Send(method, target, headers, body);
+  };
+  std::map<std::string, std::string> ops = {{"TrustGate-Purpose", "booking_operations"}};
+  std::map<std::string, std::string> ice = {{"TrustGate-Purpose", "civil_immigration"}};
+  std::map<std::string, std::string> inv = {{"TrustGate-Purpose", "criminal_investigation"},
+                                            {"TrustGate-Case", "LAPD-24-1"}};
+  auto list = Get("/v1/bookings?release_within=2160h");
+  ASSERT_EQ(list.status, 200) << list.body;
+  auto first = json::parse(list.body)["records"][0];
+  std::string booking = first["booking_id"], person = first["person_id"];
+  json ingest = {{"reads", {{{"plate", "7FMT001"}, {"state", "CA"}, {"lat", 34.05223}, {"lon", -118.24368}}}}};
+  ingest["reads"][0]["read_at"] = records::FormatIso8601(records::NowMs() - records::kMsPerHour);
+  ASSERT_EQ(as("lapd-detective", "POST", "/v1/plates/reads", inv, ingest.dump()).status, 200);
+
+  std::vector<testing::ClientResponse> got = {
+      list,
+      Get("/v1/bookings/" + booking),
+      Get("/v1/bookings?name=" + first["name"].get<std::string>().substr(0, 4)),
+      Get("/v1/persons/" + person),
+      as("ice-ero-officer", "GET", "/v1/bookings/" + booking, ice),
+      as("ice-ero-officer", "GET", "/v1/bookings?release_within=720h", ice),
+      as("ice-ero-officer", "GET", "/v1/persons/" + person, ice),
+      as("victim-advocate", "GET", "/v1/bookings/" + booking, {{"TrustGate-Purpose", "victim_notification"}}),
+      as("lapd-detective", "GET", "/v1/plates/7FMT001/reads?days=2", inv),
+      as("ice-ero-officer", "GET", "/v1/plates/7FMT001/reads", inv),
+      as("", "GET", "/v1/public/inmates?booking=" + booking, {}),
+      as("", "GET", "/v1/public/inmates?booking=LASD-2099-0000000", {}),
+      Get("/v1/bookings/LASD-2099-0000000"),
+      Get("/v1/bookings?release_within=0h"),
+      as("", "GET", "/v1/bookings/" + booking, {}),
+      as("lasd-records-clerk", "GET", "/v1/bookings/" + booking, {{"TrustGate-Purpose", "shopping \"list\""}}),
+  };
+  std::set<int> statuses;
+  for (const auto& r : got) {
+    statuses.insert(r.status);
+    EXPECT_EQ(r.body, json::parse(r.body).dump()) << r.status;
+    EXPECT_EQ(r.body.rfind("{\"audit\":{\"index\":" + r.headers.at("trustgate-audit-index") + ",", 0), 0u) << r.body;
+  }
+  EXPECT_EQ(statuses, (std::set<int>{200, 400, 401, 403, 404})) << "not every kind of answer was checked";
 }
 
 }  // namespace
