@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -40,6 +41,18 @@ bool HashMatches(std::string_view covered, std::string_view stored) {
   Hash h = Sha256(covered);
   return stored.size() == h.size() && std::memcmp(stored.data(), h.data(), h.size()) == 0;
 }
+Status WriteAt(int fd, std::string_view bytes, uint64_t offset) {
+  size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::pwrite(fd, bytes.data() + done, bytes.size() - done, off_t(offset + done));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Status::IOError(std::string("journal write: ") + std::strerror(errno));
+    }
+    done += size_t(n);
+  }
+  return Status::OK();
+}
 
 }  // namespace
 
@@ -56,7 +69,7 @@ std::string Header(const std::string& base_note) {
 Result<std::unique_ptr<Journal>> Journal::Create(const std::string& path, const std::string& base_note) {
   std::string header = Header(base_note);
   TG_RETURN_IF_ERROR(ReplaceFileDurably(path, header, 0600));
-  int fd = ::open(path.c_str(), O_RDWR | O_APPEND | O_CLOEXEC);
+  int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
   if (fd < 0) return Status::IOError("open " + path + ": " + std::strerror(errno));
   return std::unique_ptr<Journal>(new Journal(path, fd, header.size()));
 }
@@ -108,17 +121,24 @@ Status Journal::Append(uint64_t first_index, const std::vector<std::string_view>
     payload += add;
   }
   if (from < entries.size() || entries.empty()) PutRecord(rec, first_index, entries, attachments, from, entries.size(), payload);
-  size_t done = 0;
-  while (done < rec.size()) {
-    ssize_t n = ::write(fd_, rec.data() + done, rec.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return Status::IOError(std::string("journal write: ") + std::strerror(errno));
-    }
-    done += size_t(n);
-  }
+  if (bytes_ + rec.size() > allocated_) TG_RETURN_IF_ERROR(Grow(bytes_ + rec.size()));
+  TG_RETURN_IF_ERROR(WriteAt(fd_, rec, bytes_));
   if (::fdatasync(fd_) != 0) return Status::IOError(std::string("journal fdatasync: ") + std::strerror(errno));
   bytes_ += rec.size();
+  return Status::OK();
+}
+
+Status Journal::Grow(uint64_t needed) {
+  // Real zeros, not fallocate: ext4 keeps fallocated blocks "unwritten", and converting
+  // them on first write is a metadata update each fdatasync would have to carry.
+  static const std::string kZeros(64 << 10, '\0');
+  uint64_t target = (needed + kJournalGrowBytes + 4095) / 4096 * 4096;
+  for (uint64_t at = allocated_; at < target;) {
+    size_t n = size_t(std::min<uint64_t>(kZeros.size(), target - at));
+    TG_RETURN_IF_ERROR(WriteAt(fd_, std::string_view(kZeros).substr(0, n), at));
+    at += n;
+  }
+  allocated_ = target;  // made durable by the fdatasync of the append that needed it
   return Status::OK();
 }
 
@@ -192,17 +212,20 @@ Result<JournalContents> Journal::Parse(std::string_view in, const std::string& p
   JournalContents out;
   out.base_note = std::string(in.substr(8, note_len));
   size_t at = 8 + note_len + 32;
-  while (at < in.size()) {
+  // Past the last non-zero byte there are only the zeros written ahead of appends.
+  size_t data_end = in.size();
+  while (data_end > at && in[data_end - 1] == '\0') --data_end;
+  while (at < data_end) {
     // A crash mid-append leaves a short or unhashed record at the very end: it was never
-    // acknowledged, so it is cut off. A bad record with more after it is damage.
+    // acknowledged, so it is cut off. A bad record with more data after it is damage.
     auto bad = [&](uint64_t declared_end) -> Status {
-      if (declared_end < in.size())
+      if (declared_end < data_end)
         return Status::Corruption(path + ": damaged record at byte " + std::to_string(at));
       return Status::OK();
     };
     bool attached = in.size() - at >= 4 && in.substr(at, 4) == kAttachedMagic;
     if (in.size() - at < kRecordFixed || (!attached && in.substr(at, 4) != kRecordMagic)) {
-      if (in.size() - at >= kRecordFixed) return Status::Corruption(path + ": no record at byte " + std::to_string(at));
+      if (data_end - at >= kRecordFixed) return Status::Corruption(path + ": no record at byte " + std::to_string(at));
       break;
     }
     uint64_t first = GetBE(in, at + 4, 8);
@@ -223,7 +246,9 @@ Result<JournalContents> Journal::Parse(std::string_view in, const std::string& p
     out.records.push_back(std::move(r));
     at = end;
   }
-  out.torn_tail = at < in.size();
+  // A record may itself end in zero bytes, so the tail is torn only if data lies past it.
+  out.torn_tail = at < data_end;
+  out.end = at;
   return out;
 }
 

@@ -30,10 +30,18 @@ struct JournalContents {
   std::string base_note;
   std::vector<JournalRecord> records;
   bool torn_tail = false;
+  // The byte offset just past the last intact record (past the header when none). What
+  // follows is zeros written ahead of appends, or a torn tail.
+  uint64_t end = 0;
 };
 
 // The largest attachment one entry may carry.
 inline constexpr size_t kMaxAttachmentBytes = size_t(16) << 20;
+
+// A journal file grows by at least this many bytes of zeros, written ahead of the records
+// that will overwrite them: an append's fdatasync then writes the record's pages only, not
+// the file's size and newly allocated blocks as well (docs/log-format.md, "Journal").
+inline constexpr uint64_t kJournalGrowBytes = uint64_t(1) << 20;
 
 // The two journal files of a log as one: `newer` (based at `newer_base_size`) continues
 // `older`, whose records from that size on come first. Corruption when they leave a gap or
@@ -48,7 +56,8 @@ class Journal {
   // file is private (mode 0600): attachments are not public.
   static Result<std::unique_ptr<Journal>> Create(const std::string& path, const std::string& base_note);
   // Reads a journal. NotFound when there is none; Corruption when the header or a record
-  // followed by others is damaged. A short or damaged last record is cut off (torn_tail).
+  // followed by others is damaged. A short or damaged last record is cut off (torn_tail);
+  // zeros after the last record are the space written ahead, not a tail.
   static Result<JournalContents> Read(const std::string& path);
   // The same over a journal's bytes; `path` names it in errors.
   static Result<JournalContents> Parse(std::string_view bytes, const std::string& path = "journal");
@@ -59,14 +68,18 @@ class Journal {
   // most kMaxAttachmentBytes; they are kept with the entries (docs/log-format.md).
   Status Append(uint64_t first_index, const std::vector<std::string_view>& entries,
                 const std::vector<std::string_view>& attachments = {});
-  // Bytes in the file (header included).
+  // Bytes of header and records (the zeros written ahead of them not counted).
   uint64_t bytes() const { return bytes_; }
 
  private:
-  Journal(std::string path, int fd, uint64_t bytes) : path_(std::move(path)), fd_(fd), bytes_(bytes) {}
+  Journal(std::string path, int fd, uint64_t bytes)
+      : path_(std::move(path)), fd_(fd), bytes_(bytes), allocated_(bytes) {}
+  // Writes zeros so that the file holds at least `needed` bytes, plus kJournalGrowBytes.
+  Status Grow(uint64_t needed);
   std::string path_;
   int fd_;
-  uint64_t bytes_;
+  uint64_t bytes_;      // where the next record goes
+  uint64_t allocated_;  // the file's size: records, then zeros
 };
 
 }  // namespace tg::ledger

@@ -76,9 +76,14 @@ TEST(LedgerJournal, ATornTailIsCutOffAndTheRestKept) {
     AppendRange(**log, 0, 500);
     CopyLive(dir / "log", dir / "copy");
   }
-  // A record cut short, as a crash mid-append leaves it (never acknowledged).
+  // A record cut short, as a crash mid-append leaves it (never acknowledged), over the
+  // zeros written ahead of it.
+  auto before = Journal::Read(dir / "copy/journal");
+  ASSERT_TRUE(before.ok()) << before.status().ToString();
   std::string journal = testing::ReadFile(dir / "copy/journal");
-  std::ofstream(dir / "copy/journal", std::ios::app) << std::string("TGJR\0\0\0\0\0\0\x01\xF4\0\0", 14);
+  ASSERT_LE(before->end + 14, journal.size());
+  journal.replace(before->end, 14, std::string("TGJR\0\0\0\0\0\0\x01\xF4\0\0", 14));
+  testing::WriteFile(dir / "copy/journal", journal);
   auto log = Log::Open(dir / "copy", Quick());
   ASSERT_TRUE(log.ok()) << log.status().ToString();
   EXPECT_EQ((*log)->CurrentCheckpoint().size, 500u);
@@ -91,8 +96,9 @@ TEST(LedgerJournal, ATornTailIsCutOffAndTheRestKept) {
     ASSERT_TRUE((*live)->Flush().ok());  // the checkpoint file now covers the last record
     CopyLive(dir / "log", dir / "copy2");
   }
-  std::string j2 = testing::ReadFile(dir / "copy2/journal");
-  testing::FlipByte(dir / "copy2/journal", j2.size() - 40);
+  auto j2 = Journal::Read(dir / "copy2/journal");
+  ASSERT_TRUE(j2.ok()) << j2.status().ToString();
+  testing::FlipByte(dir / "copy2/journal", j2->end - 40);
   auto published = Log::Open(dir / "copy2", Quick());
   ASSERT_FALSE(published.ok());
   EXPECT_EQ(published.status().code(), Code::kCorruption) << published.status().ToString();
@@ -124,6 +130,91 @@ TEST(LedgerJournal, ADamagedRecordFollowedByOthersIsCorruption) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Code::kCorruption);
   EXPECT_FALSE(Log::Open(dir / "copy", Quick()).ok());
+}
+
+// Records go over zeros written ahead of them, so most fdatasyncs carry no size change.
+TEST(LedgerJournal, AppendsGoOverZerosWrittenAheadInSteps) {
+  TempDir dir;
+  const std::string path = dir / "journal";
+  auto j = Journal::Create(path, "base note\n");
+  ASSERT_TRUE(j.ok()) << j.status().ToString();
+  const uint64_t header = (*j)->bytes();
+  EXPECT_EQ(fs::file_size(path), header) << "nothing is written ahead before the first append";
+  std::string entry(1000, 'e');
+  std::vector<std::string_view> one{entry};
+  ASSERT_TRUE((*j)->Append(0, one).ok());
+  const uint64_t grown = fs::file_size(path);
+  EXPECT_GE(grown, (*j)->bytes() + kJournalGrowBytes);
+  EXPECT_EQ(grown % 4096, 0u);
+  // Appends within the zeros leave the size alone.
+  for (uint64_t i = 1; i < 100; ++i) ASSERT_TRUE((*j)->Append(i, one).ok());
+  EXPECT_EQ(fs::file_size(path), grown);
+  std::string bytes = testing::ReadFile(path);
+  EXPECT_EQ(bytes.find_first_not_of('\0', (*j)->bytes()), std::string::npos) << "only zeros after the records";
+  // Past them the file grows again.
+  uint64_t n = 100;
+  while (fs::file_size(path) == grown) ASSERT_TRUE((*j)->Append(n++, one).ok());
+  EXPECT_GT(fs::file_size(path), grown);
+  auto read = Journal::Read(path);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_FALSE(read->torn_tail);
+  EXPECT_EQ(read->end, (*j)->bytes());
+  ASSERT_EQ(read->records.size(), n);
+  EXPECT_EQ(read->records.back().first_index, n - 1);
+  EXPECT_EQ(read->records.back().entries[0], entry);
+}
+
+// Where the zeros end a torn record, it is a torn append; data after the zeros is damage.
+TEST(LedgerJournal, ZerosAfterATornRecordKeepItTornButDataAfterThemIsCorruption) {
+  TempDir dir;
+  const std::string path = dir / "journal";
+  auto j = Journal::Create(path, "base note\n");
+  ASSERT_TRUE(j.ok());
+  std::string entry(300, 'e');
+  std::vector<std::string_view> one{entry};
+  for (uint64_t i = 0; i < 3; ++i) ASSERT_TRUE((*j)->Append(i, one).ok());
+  const uint64_t end = (*j)->bytes();
+  {
+    auto r = Journal::Read(path);
+    ASSERT_TRUE(r.ok());
+    ASSERT_EQ(r->records.size(), 3u);
+  }
+  std::string bytes = testing::ReadFile(path);
+  ASSERT_GT(bytes.size(), end + 4096);
+  const uint64_t record_size = (end - (8 + 10 + 32)) / 3;
+  std::string torn = bytes.substr(end - record_size, record_size / 2);
+  torn.replace(4, 8, std::string("\0\0\0\0\0\0\0\x03", 8));  // it would be entry 3
+
+  std::string with_torn = bytes;
+  with_torn.replace(end, torn.size(), torn);
+  auto r = Journal::Parse(with_torn, "torn");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->torn_tail);
+  EXPECT_EQ(r->records.size(), 3u);
+  EXPECT_EQ(r->end, end);
+
+  // A record damaged in the middle, with the next one intact after it: corruption.
+  std::string damaged = with_torn;
+  damaged[end - record_size - 40] ^= 0x01;
+  auto d = Journal::Parse(damaged, "damaged");
+  EXPECT_FALSE(d.ok());
+  EXPECT_EQ(d.status().code(), Code::kCorruption);
+
+  // Anything non-zero out in the zeros, with no record to explain it: corruption.
+  std::string stray = bytes;
+  stray[bytes.size() - 10] = 'x';
+  auto s = Journal::Parse(stray, "stray");
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), Code::kCorruption);
+  EXPECT_NE(s.status().message().find("no record at byte " + std::to_string(end)), std::string::npos)
+      << s.status().ToString();
+
+  // A torn record followed, after zeros, by stray data is damage too.
+  std::string torn_then_stray = with_torn;
+  torn_then_stray[bytes.size() - 10] = 'x';
+  auto ts = Journal::Parse(torn_then_stray, "torn then stray");
+  ASSERT_FALSE(ts.ok());
+  EXPECT_EQ(ts.status().code(), Code::kCorruption);
 }
 
 TEST(LedgerJournal, ADamagedHeaderIsCorruption) {
@@ -164,7 +255,9 @@ TEST(LedgerJournal, APassedSizeLimitSyncsTheTilesAndRestartsTheJournal) {
   uint64_t newer_base = std::max(base_a->size, base_b->size);
   EXPECT_GT(newer_base, 0u);
   // Nothing was copied into it. (It may have no records yet: prepared after the last append.)
-  if (!newer.records.empty()) EXPECT_GE(newer.records.front().first_index, newer_base);
+  if (!newer.records.empty()) {
+    EXPECT_GE(newer.records.front().first_index, newer_base);
+  }
   auto merged = MergeJournals(std::move(b_newer ? *a : *b), std::move(newer), newer_base);
   ASSERT_TRUE(merged.ok()) << merged.status().ToString();
   uint64_t next = newer_base;
