@@ -5,8 +5,10 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <cstring>
+#include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -347,12 +349,28 @@ class Stmt {
 
 class Conn {
  public:
-  explicit Conn(sqlite3* db) : db_(db) {}
+  explicit Conn(sqlite3* db) : db_(db) {
+    // Runs inside each commit this connection makes (before it is visible); Release looks at
+    // the flag once the call that committed is over.
+    sqlite3_commit_hook(
+        db_,
+        [](void* self) {
+          static_cast<Conn*>(self)->committed = true;
+          return 0;
+        },
+        this);
+  }
   ~Conn() {
     stmts_.clear();
     sqlite3_close_v2(db_);
   }
   sqlite3* db() { return db_; }
+
+  // Set by the commit hook when this connection committed a write; cleared by Release.
+  // Touched only by the thread holding the connection.
+  bool committed = false;
+  // PRAGMA data_version as this connection last read it; -1 before the first read.
+  int64_t seen_data_version = -1;
 
   // The cached prepared statement for sql, reset and with bindings cleared.
   Result<Stmt*> Prepare(const char* sql) {
@@ -462,6 +480,57 @@ TxBinding* FindTx(const SqliteStore* store) {
   "reason, received_at, outcome, decided_at"
 #define TG_GANG_COLS "id, person_id, gang, criteria, source_agency, entered_at, last_reviewed_at"
 
+// Principals found by AuthenticatePrincipal, by the token's SHA-256 (raw bytes), each with
+// the store generation read before the read transaction that found it began. An entry is
+// served only while the generation is still that value; every commit the store can learn of
+// moves the generation on (SqliteStore::generation_), so an entry never outlives a change to
+// the rows it came from. (Coarse on purpose: any commit, to any table, drops every entry;
+// PRAGMA data_version cannot say which tables another process changed.)
+// Only successes are kept (an unknown or revoked token is looked up every time, so presenting
+// random tokens fills nothing), and at most kMaxEntries of them: when full it starts over.
+class PrincipalCache {
+ public:
+  static constexpr size_t kMaxEntries = 4096;
+
+  std::shared_ptr<const Principal> Find(const std::string& key, uint64_t generation) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = map_.find(key);
+    if (it == map_.end() || it->second.generation != generation) return nullptr;
+    ++hits_;
+    return it->second.principal;
+  }
+
+  void Put(const std::string& key, uint64_t generation, std::shared_ptr<const Principal> p) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = map_.find(key);
+    if (it != map_.end()) {
+      // A slower fill that read an older generation does not replace a newer one.
+      if (it->second.generation <= generation) it->second = Entry{generation, std::move(p)};
+      return;
+    }
+    if (map_.size() >= kMaxEntries) map_.clear();
+    map_.emplace(key, Entry{generation, std::move(p)});
+  }
+
+  size_t Entries() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return map_.size();
+  }
+  uint64_t Hits() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return hits_;
+  }
+
+ private:
+  struct Entry {
+    uint64_t generation;
+    std::shared_ptr<const Principal> principal;
+  };
+  std::mutex mu_;
+  std::unordered_map<std::string, Entry> map_;
+  uint64_t hits_ = 0;
+};
+
 class SqliteStore final : public Store {
  public:
   SqliteStore(std::string path, SqliteOptions options) : path_(std::move(path)), options_(options) {
@@ -524,6 +593,14 @@ class SqliteStore final : public Store {
   }
 
   void Release(Conn* c) {
+    // The call that held c is over; if it committed, the generation moves on before that
+    // call returns, so a principal read before the commit is not served after it. (One place
+    // instead of a bump in every writer: the commit hook sees every commit, whichever path
+    // made it: Write, Insert, RunInTransaction, RunInSnapshot, Exec of DDL, bulk loads.)
+    if (c->committed) {
+      c->committed = false;
+      NoteChange();
+    }
     {
       std::lock_guard<std::mutex> lock(mu_);
       idle_.emplace_back(c);
@@ -745,11 +822,39 @@ class SqliteStore final : public Store {
     if (t->revoked) return Status::Unauthenticated("token " + t->id + " is revoked");
     return t;
   }
+  // The principal cache (PrincipalCache above) is consulted and filled only when this call's
+  // reads begin a new read transaction: outside any transaction, or as the first read of a
+  // RunInSnapshot (the gateway's case). The PRAGMA data_version read below then sees every
+  // commit made before it, so each such commit has moved the generation on (by this
+  // connection's check or an earlier one) before a cached entry's generation is compared.
+  // Inside a snapshot already begun (which may predate commits the generation counts), or a
+  // write transaction (which may hold its own uncommitted changes), it simply queries.
+  //
+  // An entry is filled with a generation read before the read transaction that found its rows
+  // began, so a commit after that moment always leaves the entry behind: outside a transaction
+  // the query reads in a transaction of its own, begun after the check; in a snapshot the check
+  // itself began it, so the generation is the one read before the check.
   Result<Principal> AuthenticatePrincipal(const std::string& plaintext) override {
     if (plaintext.empty()) return Status::Unauthenticated("no token");
+    auto lease = Acquire();
+    if (!lease.ok()) return lease.status();
+    Conn* conn = lease->get();
+    unsigned char md[SHA256_DIGEST_LENGTH];
+    SHA256(reinterpret_cast<const unsigned char*>(plaintext.data()), plaintext.size(), md);
+    const std::string key(reinterpret_cast<const char*>(md), sizeof md);
+    const bool cacheable = sqlite3_txn_state(conn->db(), "main") == SQLITE_TXN_NONE;
+    uint64_t generation = generation_.load();
+    if (cacheable) {
+      TG_RETURN_IF_ERROR(NoteOtherCommits(conn));
+      const uint64_t now = generation_.load();
+      if (auto hit = principals_.Find(key, now)) return Principal(*hit);
+      if (sqlite3_get_autocommit(conn->db())) generation = now;
+    }
     // Left joins: a valid token whose user, agency or workstation row is gone still comes
     // back (with that part empty), so the caller can say which is missing.
-    auto p = Many<Principal>(
+    std::vector<Principal> found;
+    TG_RETURN_IF_ERROR(QueryOn(
+        conn,
         "SELECT t.id, t.token_hash, t.user_id, t.workstation_id, t.created_at, t.revoked_at, "
         "u.id, u.name, u.agency_id, u.roles, "
         "a.id, a.name, a.kind, a.state, a.ori, "
@@ -759,19 +864,19 @@ class SqliteStore final : public Store {
         "LEFT JOIN agencies a ON a.id = u.agency_id "
         "LEFT JOIN workstations w ON w.id = t.workstation_id "
         "WHERE t.token_hash = ?1",
-        [&](Stmt* s) { s->Bind(1, HashToken(plaintext)); },
-        [](Stmt* s) {
+        [&](Stmt* s) { s->Bind(1, Hex(md, sizeof md)); },
+        [&](Stmt* s) {
           Principal out;
           out.token = ReadToken(s);
           if (!s->Null(6)) out.user = ReadUserAt(s, 6);
           if (!s->Null(10)) out.agency = ReadAgencyAt(s, 10);
           if (!s->Null(15)) out.workstation = ReadWorkstationAt(s, 15);
-          return out;
-        });
-    if (!p.ok()) return p.status();
-    if (p->empty()) return Status::Unauthenticated("unknown token");
-    if (p->front().token.revoked) return Status::Unauthenticated("token " + p->front().token.id + " is revoked");
-    return std::move(p->front());
+          found.push_back(std::move(out));
+        }));
+    if (found.empty()) return Status::Unauthenticated("unknown token");
+    if (found.front().token.revoked) return Status::Unauthenticated("token " + found.front().token.id + " is revoked");
+    if (cacheable) principals_.Put(key, generation, std::make_shared<const Principal>(found.front()));
+    return std::move(found.front());
   }
   Status RevokeToken(const std::string& id_or_plaintext, TimeMs now) override {
     int changed = 0;
@@ -1623,11 +1728,15 @@ class SqliteStore final : public Store {
   Status Query(const char* sql, BindFn bind, RowFn row) {
     auto c = Acquire();
     if (!c.ok()) return c.status();
-    auto s = c->get()->Prepare(sql);
+    return QueryOn(c->get(), sql, bind, row);
+  }
+  template <typename BindFn, typename RowFn>
+  Status QueryOn(Conn* conn, const char* sql, BindFn bind, RowFn row) {
+    auto s = conn->Prepare(sql);
     if (!s.ok()) return s.status();
     bind(*s);
     for (;;) {
-      auto more = c->get()->Next(*s);
+      auto more = conn->Next(*s);
       if (!more.ok()) return more.status();
       if (!*more) break;
       row(*s);
@@ -1649,12 +1758,40 @@ class SqliteStore final : public Store {
     return std::move(r->front());
   }
 
+  // The store generation: moves on at every commit this store learns of, from its own
+  // connections (Release, after the committing call) or from any other connection or process
+  // (NoteOtherCommits). Cached principals are valid only at the generation they were read at.
+  void NoteChange() { generation_.fetch_add(1); }
+
+  // Reads PRAGMA data_version on conn (which begins a read transaction when none is open);
+  // moves the generation on when it differs from what conn saw last, or conn never read it.
+  // SQLite changes the value when another connection, in this process or another, commits;
+  // never for conn's own commits, which Release accounts for.
+  Status NoteOtherCommits(Conn* conn) {
+    auto s = conn->Prepare("PRAGMA data_version");
+    if (!s.ok()) return s.status();
+    auto row = conn->Next(*s);
+    if (!row.ok()) return row.status();
+    const int64_t v = *row ? (*s)->Int(0) : -1;
+    sqlite3_reset((*s)->raw());
+    if (v == -1 || v != conn->seen_data_version) {
+      conn->seen_data_version = v;
+      NoteChange();
+    }
+    return Status::OK();
+  }
+
   std::string path_;
   SqliteOptions options_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<std::unique_ptr<Conn>> idle_;
   int open_ = 0;
+  std::atomic<uint64_t> generation_{0};
+  PrincipalCache principals_;
+
+ public:
+  PrincipalCache& principal_cache() { return principals_; }
 };
 
 }  // namespace
@@ -1666,6 +1803,17 @@ std::string HashToken(const std::string& plaintext) {
 }
 
 const std::vector<std::string>& SqliteMigrations() { return kMigrations; }
+
+// Test hooks (declared by tests/records/principal_cache_test.cpp, not in store.h): how many
+// principals a SQLite store holds in its cache, and how many calls the cache answered.
+size_t SqlitePrincipalCacheEntries(Store& store) {
+  auto* s = dynamic_cast<SqliteStore*>(&store);
+  return s ? s->principal_cache().Entries() : 0;
+}
+uint64_t SqlitePrincipalCacheHits(Store& store) {
+  auto* s = dynamic_cast<SqliteStore*>(&store);
+  return s ? s->principal_cache().Hits() : 0;
+}
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
   return OpenSqliteStore(path, SqliteOptions{});

@@ -106,6 +106,11 @@ class Store {
   // Missing rows behind a valid token are not errors: they come back as empty optionals in
   // Principal, for the caller to refuse and audit with what it did find. Roles come as
   // GetUser gives them.
+  // The result may come from a cache of earlier successes, but never one that a committed
+  // change could have made stale: any commit to the store, by this object or by another
+  // connection or process (`trustgate token revoke`), invalidates it before the next call, so
+  // a token created, revoked or re-pointed takes effect at once. Failures are never cached.
+  // (Inside a snapshot the cached result may be newer than the snapshot, never older.)
   virtual Result<Principal> AuthenticatePrincipal(const std::string& plaintext) = 0;
   // Revokes by token id ("tok_...") or by plaintext. NotFound when neither matches.
   virtual Status RevokeToken(const std::string& id_or_plaintext, TimeMs now) = 0;
