@@ -1,0 +1,133 @@
+// Bearer-token authentication through the SQLite store (Store::AuthenticatePrincipal), as the
+// gateway does it per request: a handful of tokens presented over and over.
+//
+//   BM_AuthenticatePrincipal/N          N distinct tokens, presented round robin, outside any
+//                                       transaction (each call its own read)
+//   BM_AuthenticatePrincipalInSnapshot/M  one token as the first read of a RunInSnapshot (the
+//                                       gateway's path); M=1 adds the GetMeta("jail_agency")
+//                                       the records routes make in the same snapshot
+//   BM_GetMeta                          GetMeta("jail_agency") alone, for comparison
+//   BM_UnknownToken/S                   a token the store does not have (never cached);
+//                                       S=1 inside a RunInSnapshot
+#include <benchmark/benchmark.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "records/store.h"
+
+namespace {
+
+using tg::records::Store;
+
+struct Fixture {
+  std::string dir;
+  std::unique_ptr<Store> store;
+  std::vector<std::string> tokens;
+  ~Fixture() {
+    store.reset();
+    std::error_code ec;
+    if (!dir.empty()) std::filesystem::remove_all(dir, ec);
+  }
+};
+
+void Check(const tg::Status& st) {
+  if (!st.ok()) {
+    std::fprintf(stderr, "auth_bench: %s\n", st.ToString().c_str());
+    std::exit(1);
+  }
+}
+
+// A store on a temp file with one agency, 64 users, a workstation and one token per user.
+void Setup(Fixture& out) {
+  {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "tg-auth-bench-XXXXXX").string();
+    if (!::mkdtemp(tmpl.data())) std::exit(1);
+    out.dir = tmpl;
+    auto s = tg::records::OpenSqliteStore(out.dir + "/county.db");
+    Check(s.status());
+    out.store = std::move(s.value());
+    Store& st = *out.store;
+    Check(st.PutAgency({"lasd", "Los Angeles County Sheriff's Department", "sheriff", "CA", "CA0190000"}));
+    Check(st.PutWorkstation({"irc-desk", "Inmate Reception Center", "lasd"}));
+    Check(st.SetMeta("jail_agency", "lasd"));
+    for (int i = 0; i < 64; ++i) {
+      const std::string id = "user" + std::to_string(i);
+      Check(st.PutUser({id, "User " + std::to_string(i), "lasd", {"records_clerk", "jail_staff"}}));
+      auto t = st.CreateToken(id, std::string("irc-desk"), 1714564800000 + i);
+      Check(t.status());
+      out.tokens.push_back(t->plaintext);
+    }
+  }
+}
+
+// Set up once, whichever benchmark thread comes first (static initialization is thread-safe).
+Fixture& Get() {
+  static Fixture f;
+  static const bool ready = (Setup(f), true);
+  (void)ready;
+  return f;
+}
+
+void BM_AuthenticatePrincipal(benchmark::State& state) {
+  Fixture& f = Get();
+  const size_t n = static_cast<size_t>(state.range(0));
+  size_t i = static_cast<size_t>(state.thread_index());
+  for (auto _ : state) {
+    auto p = f.store->AuthenticatePrincipal(f.tokens[i++ % n]);
+    if (!p.ok()) state.SkipWithError(p.status().ToString().c_str());
+    benchmark::DoNotOptimize(p);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_AuthenticatePrincipal)->Arg(1)->Arg(64)->Unit(benchmark::kMicrosecond)->Threads(1)->Threads(2);
+
+void BM_AuthenticatePrincipalInSnapshot(benchmark::State& state) {
+  Fixture& f = Get();
+  for (auto _ : state) {
+    tg::Status st = f.store->RunInSnapshot([&] {
+      auto p = f.store->AuthenticatePrincipal(f.tokens[0]);
+      if (!p.ok() || state.range(0) == 0) return p.status();
+      auto jail = f.store->GetMeta("jail_agency");
+      benchmark::DoNotOptimize(jail);
+      return jail.status();
+    });
+    if (!st.ok()) state.SkipWithError(st.ToString().c_str());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_AuthenticatePrincipalInSnapshot)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
+
+void BM_GetMeta(benchmark::State& state) {
+  Fixture& f = Get();
+  for (auto _ : state) {
+    auto jail = f.store->GetMeta("jail_agency");
+    benchmark::DoNotOptimize(jail);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_GetMeta)->Unit(benchmark::kMicrosecond);
+
+void BM_UnknownToken(benchmark::State& state) {
+  Fixture& f = Get();
+  const std::string bad = f.tokens[0] + "x";
+  for (auto _ : state) {
+    if (state.range(0) == 0) {
+      auto p = f.store->AuthenticatePrincipal(bad);
+      benchmark::DoNotOptimize(p);
+    } else {
+      tg::Status st = f.store->RunInSnapshot([&] { return f.store->AuthenticatePrincipal(bad).status(); });
+      benchmark::DoNotOptimize(st);
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_UnknownToken)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();
