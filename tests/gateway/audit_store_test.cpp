@@ -59,6 +59,39 @@ int64_t DurableThrough(const std::string& path) {
   return v;
 }
 
+// A PRAGMA's integer value, read through a connection of our own.
+int64_t Pragma(const std::string& path, const std::string& name) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  int64_t v = -1;
+  if (sqlite3_prepare_v2(db, ("PRAGMA " + name).c_str(), -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+    v = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return v;
+}
+
+TEST(AuditStore, ANewStoreHasLargePagesAndAnOlderOneKeepsItsOwn) {
+  std::string dir = testing::MakeTempDir("audit-store");
+  ASSERT_TRUE(AuditStore::Open(dir + "/new.db").ok());
+  EXPECT_EQ(Pragma(dir + "/new.db", "page_size"), 16384);
+  // A store made with SQLite's default pages (as before 16 KiB) opens and keeps them.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir + "/old.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "PRAGMA page_size=4096; PRAGMA journal_mode=WAL; CREATE TABLE audit(idx INTEGER PRIMARY KEY, "
+                             "record TEXT NOT NULL, salt BLOB NOT NULL, leaf_hash TEXT NOT NULL)",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  auto old = AuditStore::Open(dir + "/old.db");
+  ASSERT_TRUE(old.ok()) << old.status().ToString();
+  (*old)->Keep({Row(0)});
+  auto row = (*old)->Read(0);
+  ASSERT_TRUE(row.ok()) << row.status().ToString();
+  EXPECT_EQ(Pragma(dir + "/old.db", "page_size"), 4096);
+}
+
 // Rows the log hands over are read back (a read waits for the writer); MakeDurable notes how
 // far the file is synced; on reopen DropFrom trims rows at or past the log's size.
 TEST(AuditStore, KeptRowsReadBackAndReopenTrimsPastTheLog) {
