@@ -38,10 +38,15 @@ void AddWebRoutes(Gateway::Impl& gw) {
   AddPage(gw.router, "/", "index.html");
   AddPage(gw.router, "/transparency", "transparency.html");
   AddPage(gw.router, "/oversight", "oversight.html");
-  gw.router.Add("GET", "/web/{file}", [](Request req, Respond respond) {
+  // The public files are not audited; a miss is, like any unknown path (a probe is worth
+  // seeing), with outcome "invalid".
+  Handler missing = gw.Audited([&gw](ExchangePtr x) {
+    gw.Fail(x, 404, "not_found", "no such file: " + x->request.path, "invalid");
+  });
+  gw.router.Add("GET", "/web/{file}", [missing](Request req, Respond respond) {
     const std::string& name = req.params["file"];
     const WebAsset* a = name.ends_with(".html") ? nullptr : FindAsset(name);
-    if (a == nullptr) return respond(JsonError(404, "not_found", "no such file: /web/" + name));
+    if (a == nullptr) return missing(std::move(req), std::move(respond));
     respond(AssetResponse(*a));
   });
   AddTransparencyRoute(gw);

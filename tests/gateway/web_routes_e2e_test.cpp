@@ -57,7 +57,12 @@ TEST_F(GatewayWeb, PagesAndScriptsAreServedWithAStrictContentSecurityPolicy) {
   ASSERT_EQ(js.status, 200);
   EXPECT_EQ(js.headers["content-type"], "text/javascript; charset=utf-8");
   EXPECT_EQ(client_->Send("GET", "/web/style.css").headers["content-type"], "text/css; charset=utf-8");
-  EXPECT_EQ(client_->Send("GET", "/web/missing.js").status, 404);
+  // A miss is audited like any unknown path; the files themselves are public and are not.
+  auto missing = client_->Send("GET", "/web/missing.js");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_FALSE(missing.headers["trustgate-audit-index"].empty()) << "a missing file is audited";
+  EXPECT_NE(missing.body.find("no such file: /web/missing.js"), std::string::npos) << missing.body;
+  EXPECT_TRUE(js.headers["trustgate-audit-index"].empty()) << "public files are not audited";
   EXPECT_EQ(client_->Send("GET", "/web/index.html").status, 404);  // pages only at their routes
 }
 
