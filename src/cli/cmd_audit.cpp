@@ -11,7 +11,7 @@
 
 #include "cli/commands.h"
 #include "gateway/audit_store.h"
-#include "ledger/log.h"
+#include "ledger/verify.h"
 #include "oversight/audit_event.h"
 #include "oversight/detectors.h"
 #include "oversight/report.h"
@@ -106,17 +106,16 @@ struct ReportFlags {
 };
 
 // Adds to each finding of a findings JSON "proofs": [{"index", "tlog_proof"}], one C2SP
-// tlog-proof per evidence index against the log's current checkpoint (DIR/log), so an
-// inspector can check each cited record's inclusion offline.
+// tlog-proof per evidence index against the checkpoint on disk (DIR/log), so an inspector
+// can check each cited record's inclusion offline. Read from the published files only, so
+// it runs beside a live gateway and after a crash alike.
 void AddProofs(const std::string& dir, nlohmann::json& findings) {
   std::string log_dir = (fs::path(dir) / "log").string();
   if (!fs::exists(log_dir)) Fail("--proofs: no log in " + log_dir);
-  auto log = ledger::Log::Open(log_dir);
-  if (!log.ok()) Fail("--proofs: cannot open the log " + log_dir + ": " + log.status().message());
   for (auto& f : findings["findings"]) {
     nlohmann::json proofs = nlohmann::json::array();
     for (const auto& idx : f["evidence"]) {
-      auto proof = (*log)->TlogProofText(idx.get<uint64_t>());
+      auto proof = ledger::TlogProofFromFiles(log_dir, idx.get<uint64_t>());
       if (!proof.ok()) Fail("--proofs: index " + idx.dump() + ": " + proof.status().message());
       proofs.push_back({{"index", idx}, {"tlog_proof", *proof}});
     }

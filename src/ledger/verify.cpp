@@ -8,7 +8,9 @@
 #include <nlohmann/json.hpp>
 
 #include "ledger/files.h"
+#include "ledger/note.h"
 #include "ledger/proof.h"
+#include "ledger/tile_reader.h"
 #include "ledger/tiles.h"
 
 namespace tg::ledger {
@@ -185,6 +187,29 @@ Status CheckVector(const nlohmann::json& v) {
 }
 
 }  // namespace
+
+Result<std::string> TlogProofFromFiles(const std::string& dir, uint64_t index) {
+  auto vkey = ReadWholeFile(dir + "/vkey");
+  if (!vkey.ok()) return vkey.status();
+  while (!vkey->empty() && (vkey->back() == '\n' || vkey->back() == '\r')) vkey->pop_back();
+  auto verifier = NoteVerifier::Parse(*vkey);
+  if (!verifier.ok()) return Status(verifier.status().code(), dir + "/vkey: " + verifier.status().message());
+  auto note = ReadWholeFile(dir + "/checkpoint");
+  if (!note.ok()) return note.status();
+  auto cp = OpenCheckpoint(*note, *verifier);
+  if (!cp.ok()) return Status::Corruption(dir + "/checkpoint: " + cp.status().message());
+  if (index >= cp->size)
+    return Status::NotFound("entry " + std::to_string(index) + " is past the checkpoint on disk (size " +
+                            std::to_string(cp->size) + "); the gateway writes it shortly, or at its next start");
+  TileReader tiles([&](const TileRef& t) { return ReadTileFile(dir, t); }, 64);
+  auto path = BuildInclusionProof(index, cp->size, tiles.ReaderFor(cp->size));
+  if (!path.ok()) return path.status();
+  TlogProof proof;
+  proof.index = index;
+  proof.path = std::move(*path);
+  proof.checkpoint = std::move(*note);
+  return FormatTlogProof(proof);
+}
 
 Result<VectorReport> RunProofVectors(const std::string& dir) {
   namespace fs = std::filesystem;

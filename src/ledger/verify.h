@@ -24,6 +24,13 @@ struct LogVerifyReport {
 // byte in any of these fails the check with a message naming the file.
 Result<LogVerifyReport> VerifyLogDirectory(const std::string& dir, const std::string& vkey);
 
+// A C2SP tlog-proof of entry `index` against the checkpoint in `dir`/checkpoint (signature
+// checked against `dir`/vkey), built from the published tile files alone: no journal is
+// read and nothing is written, so it works beside a running gateway and after a crash,
+// before the log is reopened. That checkpoint lags the gateway's published one by the
+// tile writer's delay; an index past it is kNotFound, saying so.
+Result<std::string> TlogProofFromFiles(const std::string& dir, uint64_t index);
+
 struct VectorReport {
   int passed = 0;
   int failed = 0;

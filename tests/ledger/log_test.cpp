@@ -126,6 +126,41 @@ TEST(LedgerLog, TlogProofTextVerifies) {
   EXPECT_FALSE((*log)->TlogProofText(300).ok());
 }
 
+// Proofs from the files alone (trustgate audit report --proofs): beside a live log, and
+// from a copy of one cut off mid-run, whose journal a plain Log::Open would have to replay.
+TEST(LedgerLog, TlogProofFromFilesNeedsOnlyThePublishedTiles) {
+  TempDir dir;
+  ASSERT_TRUE(Log::Init(dir / "log", "example.gov/log").ok());
+  auto log = Log::Open(dir / "log", Fast());
+  AppendRange(**log, 0, 700);
+  ASSERT_TRUE((*log)->Flush().ok());  // the checkpoint and its tiles are on disk
+  testing::CopyLive(dir / "log", dir / "copy");
+  AppendRange(**log, 700, 750);
+  auto verifier = NoteVerifier::Parse((*log)->verifier_key());
+  ASSERT_TRUE(verifier.ok());
+  for (const std::string d : {std::string(dir / "log"), std::string(dir / "copy")}) {
+    for (uint64_t i : {0u, 255u, 256u, 511u, 699u}) {
+      auto text = TlogProofFromFiles(d, i);
+      ASSERT_TRUE(text.ok()) << d << " " << i << ": " << text.status().ToString();
+      auto cp = VerifyTlogProof(*text, EntryFor(i), *verifier);
+      ASSERT_TRUE(cp.ok()) << cp.status().ToString();
+      EXPECT_GE(cp->size, 700u);
+      EXPECT_FALSE(VerifyTlogProof(*text, EntryFor(i + 1), *verifier).ok());
+    }
+  }
+  auto past = TlogProofFromFiles(dir / "copy", 700);
+  ASSERT_FALSE(past.ok());
+  EXPECT_EQ(past.status().code(), Code::kNotFound);
+  EXPECT_NE(past.status().message().find("past the checkpoint on disk (size 700)"), std::string::npos)
+      << past.status().ToString();
+  // A damaged tile on the path: the proof does not verify, or is refused.
+  testing::FlipByte(dir / "copy/tile/0/001", (301 - 256) * 32 + 3);  // leaf 301, 300's sibling
+  auto bad = TlogProofFromFiles(dir / "copy", 300);
+  EXPECT_TRUE(!bad.ok() || !VerifyTlogProof(*bad, EntryFor(300), *verifier).ok());
+  std::filesystem::remove(dir / "copy/vkey");
+  EXPECT_FALSE(TlogProofFromFiles(dir / "copy", 0).ok());
+}
+
 TEST(LedgerLog, ReadTileServesOnlyPublishedTiles) {
   TempDir dir;
   ASSERT_TRUE(Log::Init(dir / "log", "example.gov/log").ok());

@@ -16,7 +16,11 @@
 #include <string>
 
 #include <nlohmann/json.hpp>
+#include <sqlite3.h>
 
+#include "ledger/checkpoint.h"
+#include "ledger/commitment.h"
+#include "ledger/note.h"
 #include "oversight/finding.h"
 
 namespace {
@@ -111,6 +115,49 @@ TEST_F(SimulateScoreTest, TruthCoversEveryDetectorAndTheTrafficWentThroughTheGat
   // The audit log holds one record per call: the report reads them from DIR/audit.db.
   EXPECT_TRUE(fs::exists(fs::path(*county_) / "audit.db"));
   EXPECT_TRUE(fs::exists(fs::path(*county_) / "log" / "checkpoint"));
+}
+
+// `audit report --proofs`: every finding's evidence comes with a tlog-proof, built from the
+// log's published files alone, that verifies against the log's key for the entry committed
+// to the record the audit store holds at that index.
+TEST_F(SimulateScoreTest, ReportProofsVerifyForTheRecordsTheStoreHolds) {
+  fs::path out = *dir_ / "findings-proofs.json";
+  ASSERT_EQ(RunTrustgate("audit report --data " + *county_ + " --format json --proofs --out " + out.string(),
+                         *dir_ / "report-proofs.log"),
+            0)
+      << Slurp(*dir_ / "report-proofs.log");
+  nlohmann::json findings = nlohmann::json::parse(Slurp(out));
+  std::string vkey = Slurp(fs::path(*county_) / "log" / "vkey");
+  auto verifier = tg::ledger::NoteVerifier::Parse(vkey.substr(0, vkey.find('\n')));
+  ASSERT_TRUE(verifier.ok()) << verifier.status().ToString();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open_v2((fs::path(*county_) / "audit.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT record, salt FROM audit WHERE idx = ?1", -1, &st, nullptr), SQLITE_OK);
+  int checked = 0;
+  for (const auto& f : findings["findings"]) {
+    ASSERT_TRUE(f.contains("proofs")) << f.dump();
+    ASSERT_EQ(f["proofs"].size(), f["evidence"].size()) << f.dump();
+    for (const auto& p : f["proofs"]) {
+      if (checked >= 200) break;
+      uint64_t index = p["index"].get<uint64_t>();
+      sqlite3_bind_int64(st, 1, int64_t(index));
+      ASSERT_EQ(sqlite3_step(st), SQLITE_ROW) << "no audit row " << index;
+      std::string record(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)), size_t(sqlite3_column_bytes(st, 0)));
+      std::string salt(reinterpret_cast<const char*>(sqlite3_column_blob(st, 1)), size_t(sqlite3_column_bytes(st, 1)));
+      sqlite3_reset(st);
+      auto entry = tg::ledger::CommitWithSalt(salt, record);
+      ASSERT_TRUE(entry.ok());
+      auto cp = tg::ledger::VerifyTlogProof(p["tlog_proof"].get<std::string>(), tg::ledger::EntryBytes(*entry), *verifier);
+      EXPECT_TRUE(cp.ok()) << "index " << index << ": " << cp.status().ToString();
+      // The same proof does not fit a neighbouring record.
+      EXPECT_FALSE(tg::ledger::VerifyTlogProof(p["tlog_proof"].get<std::string>(), tg::ledger::EntryBytes(*entry) + "x", *verifier).ok());
+      ++checked;
+    }
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  EXPECT_GT(checked, 0) << "the simulation's findings cite no evidence";
 }
 
 TEST_F(SimulateScoreTest, DetectorsMeetRecallAndPrecisionThroughTheAuditReport) {
