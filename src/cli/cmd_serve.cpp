@@ -35,8 +35,10 @@ void ServeUntilSignal(const gateway::GatewayConfig& config, const std::function<
   std::cerr << "trustgate: " << (sig == SIGINT ? "SIGINT" : "SIGTERM")
             << ", finishing in-flight requests\n";
   (*server)->Shutdown();
-  server->reset();
+  // The gateway before the server: draining the log may still answer a request that outlived
+  // the grace period, and that answer must land in the stopped server, not a destroyed one.
   gw->reset();  // drains the log and the audit store
+  server->reset();
   std::cerr << "trustgate: stopped\n";
 }
 

@@ -318,8 +318,10 @@ void Run(const SimulateFlags& f) {
   // 3. The traffic.
   DriveResult driven = Drive((*server)->port(), plan->calls, tokens, f.connections, f.days);
   (*server)->Shutdown();
-  server->reset();
+  // The gateway before the server: draining the log may still answer a request that outlived
+  // the grace period, and that answer must land in the stopped server, not a destroyed one.
   gw->reset();  // drains the log and the audit store
+  server->reset();
 
   // 4. The truth.
   const double events = static_cast<double>(plan->calls.size());

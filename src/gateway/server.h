@@ -33,6 +33,9 @@ class Server {
   // requests finish (their responses are written, with Connection: close) for up to
   // limits.shutdown_grace_ms, then stops the pool. Returns when the pool has stopped.
   // Safe to call more than once and from any thread except a pool thread.
+  // A request still unanswered then (its handler's owner, the gateway, holds its Respond) may
+  // still be answered into the stopped server, never sent; so destroy the handler's owner
+  // after Shutdown and before this server, never after it.
   void Shutdown();
 
   // Requests answered so far (all statuses); for tests and the demo banner.

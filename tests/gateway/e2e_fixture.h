@@ -54,11 +54,20 @@ inline GatewayConfig CountyConfig(const std::string& county) {
   return c;
 }
 
-// A gateway and the server in front of it. The server is declared last, so it stops
-// before the gateway it calls is destroyed.
+// A gateway and the server in front of it, taken down as `trustgate serve` does: the server
+// stops, then the gateway drains (answering into the stopped server), then the server goes.
 struct RunningGateway {
   std::unique_ptr<Gateway> gateway;
   std::unique_ptr<Server> server;
+  RunningGateway() = default;
+  RunningGateway(RunningGateway&&) = default;
+  RunningGateway& operator=(RunningGateway&&) = delete;
+  ~RunningGateway() { Stop(); }
+  void Stop() {
+    if (server) server->Shutdown();
+    gateway.reset();
+    server.reset();
+  }
 };
 
 // Opens a gateway over `config` and starts its server, as `trustgate serve` does; with

@@ -93,8 +93,7 @@ TEST(GatewayFindings, InspectorSeesBarredRecipientFindingWithEvidenceInTheLog) {
   auto bad = client.Send("GET", "/v1/audit/findings?to=yesterday", {{"Authorization", inspector}});
   EXPECT_EQ(bad.status, 400) << bad.body;
 
-  gw->server.reset();
-  gw->gateway.reset();
+  gw->Stop();
   std::filesystem::remove_all(std::filesystem::path(county).parent_path());
 }
 

@@ -45,8 +45,7 @@ TEST(GatewayTokenRateLimit, TokenPastItsBurstGets429AndOthersAreServed) {
                             {"TrustGate-Purpose", "criminal_investigation"}, {"TrustGate-Case", "LAPD-2026-001"}});
   EXPECT_NE(other.status, 429) << other.body;
 
-  gw->server.reset();
-  gw->gateway.reset();
+  gw->Stop();
   std::filesystem::remove_all(std::filesystem::path(county).parent_path());
 }
 
