@@ -119,6 +119,11 @@ struct Log::Impl {
   std::unique_ptr<Journal> prepared;     // under spare_mu: the next journal, ready
   uint64_t journal_bytes = 0;            // under spare_mu: the current file's size
   bool closing = false;                  // under spare_mu: no more preparing
+  // Under spare_mu: after the keeper refuses to sync, no restart is asked for until
+  // `keeper_retry_at`; the pause doubles from 50 ms to 5 s while it keeps refusing, so a
+  // failing audit store does not cost a filesystem sync per commit.
+  std::chrono::steady_clock::time_point keeper_retry_at{};
+  std::chrono::milliseconds keeper_pause{0};
   std::unique_ptr<TileStore> tiles;  // published tiles, in memory until written behind
   std::thread committer;
   mutable std::mutex stats_mu;
@@ -333,7 +338,8 @@ Status Log::Impl::Commit(std::vector<Pending>& batch) {
   {
     std::lock_guard lock(spare_mu);
     journal_bytes = journal->bytes();
-    over = journal_bytes > options.journal_max_bytes && !prepared;
+    over = journal_bytes > options.journal_max_bytes && !prepared &&
+           (keeper_pause.count() == 0 || Clock::now() >= keeper_retry_at);
   }
   if (over) tiles->RequestSync();
   auto t5 = Clock::now();
@@ -371,6 +377,7 @@ void Log::Impl::PrepareSpare(uint64_t synced_size, const std::string& note) {
     // The spare still holds records at or past the synced size: they would be lost. A sync
     // asked for while the last one ran may come after the switch: the new journal is short.
     if (closing || prepared || synced_size < journal_from || journal_bytes <= options.journal_max_bytes) return;
+    if (keeper_pause.count() > 0 && std::chrono::steady_clock::now() < keeper_retry_at) return;
     path = spare_path;  // stable: only this thread sets `prepared`, so no switch can come
   }
   // Records below the new base may hold attachments only the journal has durably.
@@ -382,7 +389,14 @@ void Log::Impl::PrepareSpare(uint64_t synced_size, const std::string& note) {
 }
 
 bool Log::Impl::KeeperHasThrough(uint64_t tree_size) {
-  if (!options.attachment_keeper || options.attachment_keeper->MakeDurable(tree_size).ok()) return true;
+  using namespace std::chrono_literals;
+  bool ok = !options.attachment_keeper || options.attachment_keeper->MakeDurable(tree_size).ok();
+  {
+    std::lock_guard lock(spare_mu);
+    keeper_pause = ok ? 0ms : std::clamp(keeper_pause * 2, std::chrono::milliseconds(50), std::chrono::milliseconds(5000));
+    keeper_retry_at = std::chrono::steady_clock::now() + keeper_pause;
+  }
+  if (ok) return true;
   std::lock_guard lock(stats_mu);
   stats.keeper_refusals += 1;
   return false;

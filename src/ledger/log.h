@@ -107,6 +107,7 @@ struct LogStats {
   double stage_seconds = 0;       // handing tiles to the writer (waiting when it is far behind)
   uint64_t base_syncs = 0;        // times the tiles were synced and the journal restarted
   uint64_t keeper_refusals = 0;   // journal restarts put off because the keeper failed to sync
+                                  // (asked again after 50 ms, doubling to 5 s)
   // The tile writer (behind the committer).
   uint64_t tile_rounds = 0;
   uint64_t files_written = 0;

@@ -251,5 +251,38 @@ TEST(LedgerAttachments, AKeeperThatCannotSyncKeepsTheJournal) {
   EXPECT_EQ(fresh.restored.size(), total);
 }
 
+// A keeper that keeps refusing (its disk full, say) is asked again only after a pause that
+// doubles up to 5 s, not at every commit; once it can sync, the journal starts over again.
+TEST(LedgerAttachments, ARefusingKeeperIsAskedAgainOnlyAfterAPause) {
+  TempDir dir;
+  ASSERT_TRUE(Log::Init(dir / "log", "example.gov/log").ok());
+  MemoryKeeper keeper;
+  keeper.refuse = true;
+  auto log = Log::Open(dir / "log", WithKeeper(&keeper, 4096));
+  ASSERT_TRUE(log.ok());
+  uint64_t total = 0;
+  auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(1500);
+  while (std::chrono::steady_clock::now() < until) {
+    AppendAttached(**log, keeper, total, total + 10);
+    total += 10;
+  }
+  // Pauses of 50, 100, 200, 400 and 800 ms fit five or six asks into 1.5 s.
+  const uint64_t refusals = (*log)->Stats().keeper_refusals;
+  EXPECT_GE(refusals, 1u);
+  EXPECT_LE(refusals, 7u) << "asked at " << total / 10 << " commits";
+  EXPECT_EQ((*log)->Stats().base_syncs, 0u);
+  {
+    std::lock_guard lock(keeper.mu);
+    keeper.refuse = false;
+  }
+  // The pause is at most 5 s; then the journal starts over.
+  until = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  while ((*log)->Stats().base_syncs == 0 && std::chrono::steady_clock::now() < until) {
+    AppendAttached(**log, keeper, total, total + 10);
+    total += 10;
+  }
+  EXPECT_GT((*log)->Stats().base_syncs, 0u);
+}
+
 }  // namespace
 }  // namespace tg::ledger
