@@ -458,6 +458,14 @@ struct TxBinding {
   const SqliteStore* store;
   Conn* conn;
   int depth;
+  // RunInSnapshot (a read transaction, begun by its first read) rather than RunInTransaction.
+  bool snapshot = false;
+  // Set when the snapshot's read transaction was begun by the data_version check
+  // (SqliteStore::BeginChecked) and the store generation was `generation` both right before
+  // and right after that check. Only then does the row cache serve or fill in this snapshot,
+  // at that generation ("Row cache" in SqliteStore).
+  bool checked = false;
+  uint64_t generation = 0;
 };
 thread_local std::vector<TxBinding> tls_tx;
 
@@ -525,6 +533,59 @@ class PrincipalCache {
   struct Entry {
     uint64_t generation;
     std::shared_ptr<const Principal> principal;
+  };
+  std::mutex mu_;
+  std::unordered_map<std::string, Entry> map_;
+  uint64_t hits_ = 0;
+};
+
+// Rows the gateway reads per request (GetBooking with its charges, GetPerson,
+// ConvictionsByPerson, GetMeta), by id, each with the store generation its snapshot was
+// checked at (see "Row cache" in SqliteStore for when an entry is filled and served). Only
+// found rows are kept (NotFound, an absent meta key, is looked up every time; an empty
+// conviction list is a found result), and at most kMaxEntries per kind: when full it starts
+// over. Values are shared and immutable; callers copy them out.
+template <typename T>
+class RowCache {
+ public:
+  static constexpr size_t kMaxEntries = 8192;
+
+  // The entry for key if it was filled at generation `at` and the store generation is still
+  // `at`. The store generation is read under the lock, after the entry is found: a fill that
+  // moved the generation on before putting its entry is then always seen to have done so.
+  std::shared_ptr<const T> Find(const std::string& key, uint64_t at, const std::atomic<uint64_t>& now) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = map_.find(key);
+    if (it == map_.end() || it->second.generation != at || now.load() != at) return nullptr;
+    ++hits_;
+    return it->second.value;
+  }
+
+  void Put(const std::string& key, uint64_t generation, std::shared_ptr<const T> value) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = map_.find(key);
+    if (it != map_.end()) {
+      // A slower fill that read an older generation does not replace a newer one.
+      if (it->second.generation <= generation) it->second = Entry{generation, std::move(value)};
+      return;
+    }
+    if (map_.size() >= kMaxEntries) map_.clear();
+    map_.emplace(key, Entry{generation, std::move(value)});
+  }
+
+  size_t Entries() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return map_.size();
+  }
+  uint64_t Hits() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return hits_;
+  }
+
+ private:
+  struct Entry {
+    uint64_t generation;
+    std::shared_ptr<const T> value;
   };
   std::mutex mu_;
   std::unordered_map<std::string, Entry> map_;
@@ -652,7 +713,7 @@ class SqliteStore final : public Store {
     auto begin = conn->Prepare("BEGIN");
     if (!begin.ok()) return begin.status();
     TG_RETURN_IF_ERROR(conn->Run(*begin));
-    Status st = RunBound(conn, body);
+    Status st = RunBound(conn, body, /*snapshot=*/true);
     auto end = conn->Prepare("COMMIT");
     Status ended = end.ok() ? conn->Run(*end) : end.status();
     if (!ended.ok()) (void)conn->Exec("ROLLBACK");
@@ -673,11 +734,18 @@ class SqliteStore final : public Store {
   }
 
   Result<std::optional<std::string>> GetMeta(const std::string& key) override {
-    std::optional<std::string> out;
-    TG_RETURN_IF_ERROR(Query(
-        "SELECT value FROM meta WHERE key = ?1", [&](Stmt* s) { s->Bind(1, key); },
-        [&](Stmt* s) { out = s->Text(0); }));
-    return out;
+    // Through the row cache as a string that is NotFound when the key is absent (not cached).
+    auto r = Cached(meta_cache_, key, [&]() -> Result<std::string> {
+      std::optional<std::string> out;
+      TG_RETURN_IF_ERROR(Query(
+          "SELECT value FROM meta WHERE key = ?1", [&](Stmt* s) { s->Bind(1, key); },
+          [&](Stmt* s) { out = s->Text(0); }));
+      if (!out) return Status::NotFound("no meta " + key);
+      return std::move(*out);
+    });
+    if (r.ok()) return std::optional<std::string>(std::move(r.value()));
+    if (r.status().code() == Code::kNotFound) return std::optional<std::string>();
+    return r.status();
   }
 
   // agencies ---------------------------------------------------------------------------
@@ -847,6 +915,9 @@ class SqliteStore final : public Store {
     if (cacheable) {
       TG_RETURN_IF_ERROR(NoteOtherCommits(conn));
       const uint64_t now = generation_.load();
+      // As the first read of a snapshot the check began its read transaction: record that, so
+      // the row cache can serve the snapshot's later reads (BeginChecked).
+      if (!sqlite3_get_autocommit(conn->db())) NoteSnapshotBegun(conn, generation, now);
       if (auto hit = principals_.Find(key, now)) return Principal(*hit);
       if (sqlite3_get_autocommit(conn->db())) generation = now;
     }
@@ -945,10 +1016,12 @@ class SqliteStore final : public Store {
     return p;
   }
   Result<Person> GetPerson(const std::string& id) override {
-    return One<Person>(
-        "SELECT person_id, first_name, middle_name, last_name, dob, sex, birthplace, address, phone, email, "
-        "immigration_status, sex_registrant, arson_registrant FROM persons WHERE person_id = ?1",
-        id, ReadPerson, "person");
+    return Cached(person_cache_, id, [&] {
+      return One<Person>(
+          "SELECT person_id, first_name, middle_name, last_name, dob, sex, birthplace, address, phone, email, "
+          "immigration_status, sex_registrant, arson_registrant FROM persons WHERE person_id = ?1",
+          id, ReadPerson, "person");
+    });
   }
 
   // bookings ---------------------------------------------------------------------------
@@ -1070,13 +1143,15 @@ class SqliteStore final : public Store {
     return r;
   }
   Result<Booking> GetBooking(const std::string& id) override {
-    auto r = WithCharges(Many<Booking>(
-        "SELECT " TG_BOOKING_COLS " FROM bookings "
-        "WHERE booking_id = ?1",
-        [&](Stmt* s) { s->Bind(1, id); }, ReadBooking));
-    if (!r.ok()) return r.status();
-    if (r->empty()) return Status::NotFound("no booking " + id);
-    return std::move(r->front());
+    return Cached(booking_cache_, id, [&]() -> Result<Booking> {
+      auto r = WithCharges(Many<Booking>(
+          "SELECT " TG_BOOKING_COLS " FROM bookings "
+          "WHERE booking_id = ?1",
+          [&](Stmt* s) { s->Bind(1, id); }, ReadBooking));
+      if (!r.ok()) return r.status();
+      if (r->empty()) return Status::NotFound("no booking " + id);
+      return std::move(r->front());
+    });
   }
   Result<std::vector<Booking>> FindBookingsByName(const std::string& query, int limit) override {
     std::string key = Lower(query);
@@ -1137,6 +1212,9 @@ class SqliteStore final : public Store {
         }, "conviction of " + c.person_id);
   }
   Result<std::vector<Conviction>> ConvictionsByPerson(const std::string& person_id) override {
+    return Cached(conviction_cache_, person_id, [&] { return ConvictionsByPersonUncached(person_id); });
+  }
+  Result<std::vector<Conviction>> ConvictionsByPersonUncached(const std::string& person_id) {
     return Many<Conviction>(
         "SELECT id, person_id, code, statute, description, level, degree, convicted_at, sentence, court, "
         "sex_registrable, arson_registrable FROM convictions WHERE person_id = ?1 ORDER BY convicted_at, id",
@@ -1674,8 +1752,10 @@ class SqliteStore final : public Store {
 
   // Runs body with `conn` (in an open transaction) bound to this thread, so the store calls
   // it makes join that transaction; if body throws, rolls back and rethrows.
-  Status RunBound(Conn* conn, const std::function<Status()>& body) {
-    tls_tx.push_back({this, conn, 0});
+  Status RunBound(Conn* conn, const std::function<Status()>& body, bool snapshot = false) {
+    TxBinding binding{this, conn, 0};
+    binding.snapshot = snapshot;
+    tls_tx.push_back(binding);
     Status st;
     try {
       st = body();
@@ -1787,11 +1867,113 @@ class SqliteStore final : public Store {
   std::condition_variable cv_;
   std::vector<std::unique_ptr<Conn>> idle_;
   int open_ = 0;
+  // ----- Row cache -------------------------------------------------------------------
+  // GetBooking, GetPerson, ConvictionsByPerson and GetMeta answer from RowCache entries that
+  // hold exactly what the caller's read transaction would read. The rule:
+  //
+  // - A snapshot S is "checked at g" when the data_version check (NoteOtherCommits) is what
+  //   began its read transaction and the store generation read right before the check and
+  //   right after it is the same value g (BeginChecked). Only such a snapshot uses the cache;
+  //   inside a write transaction, a snapshot holding writes of its own, a snapshot begun
+  //   without the check (by an uncached read) or whose check moved the generation, every
+  //   read queries. Outside any transaction a cached read runs as a one-call snapshot (so a
+  //   booking and its charges also come from one read transaction).
+  // - S serves entry E only if E.tag == g and the generation, read after E is found (under
+  //   the cache mutex), is still g. S fills with tag g.
+  //
+  // Why E then holds exactly what S reads. Let T be the snapshot that filled E (checked at
+  // E.tag) and C a commit that one of T, S sees and the other does not. Every commit is
+  // followed by a bump that the connections which later see it cannot miss: a connection
+  // checking for the first time after C finds data_version changed (or never read) and
+  // bumps; the connection that made C bumps in Release before the committing call returns.
+  // - T does not see C, S does (E older): C came after T began, so after E.tag was read. On
+  //   S's connection a bump for C came after C and no later than S's check. If before S read
+  //   g, then g > E.tag; if during the check, S is not checked at all.
+  // - S does not see C, T does (E newer): C came after S's check, so after g was read. On T's
+  //   connection a bump for C came after C and no later than T's check; not during it (T
+  //   would not be checked), so before T read E.tag: E.tag > g. (Also, S finds E only after
+  //   T put it, and then reads the generation: past g. A second guard, not needed by the
+  //   argument.)
+  // So no commit separates S's state from E's: E is what S would read. (Taking g as the
+  // generation read after the check alone would not do: a bump for a commit S does not see
+  // can land between S's check and that read, and a later snapshot that sees the commit
+  // then fills at that same g.)
+  // Own writes: every commit through this store sets Conn::committed (commit hook) and
+  // Release bumps before the committing call returns, whichever path committed (Put*, Add*,
+  // RunInTransaction, a snapshot that wrote, bulk loads). Writes inside a snapshot leave it
+  // in a write transaction, where the cache is not used.
+
+  // Begins conn's read transaction (it must have none, inside BEGIN) with the data_version
+  // check, and records it in the thread's snapshot binding.
+  Status BeginChecked(Conn* conn) {
+    const uint64_t before = generation_.load();
+    TG_RETURN_IF_ERROR(NoteOtherCommits(conn));
+    NoteSnapshotBegun(conn, before, generation_.load());
+    return Status::OK();
+  }
+  // The check just made on conn, with the generation read before and after it, began the
+  // read transaction of the thread's snapshot on conn (when that is what the thread holds).
+  void NoteSnapshotBegun(Conn* conn, uint64_t before, uint64_t after) {
+    TxBinding* b = FindTx(this);
+    if (!b || !b->snapshot || b->conn != conn) return;
+    b->checked = before == after && sqlite3_txn_state(conn->db(), "main") == SQLITE_TXN_READ;
+    b->generation = before;
+  }
+
+  // A read by key through `cache` (rule above); load() runs the query on the thread's
+  // connection.
+  template <typename T, typename LoadFn>
+  Result<T> Cached(RowCache<T>& cache, const std::string& key, LoadFn load) {
+    TxBinding* b = FindTx(this);
+    if (!b) {
+      Result<T> out = Status::Internal("not read");
+      TG_RETURN_IF_ERROR(RunInSnapshot([&]() -> Status {
+        out = Cached(cache, key, load);
+        return Status::OK();
+      }));
+      return out;
+    }
+    if (!b->snapshot) return load();
+    Conn* conn = b->conn;
+    const int state = sqlite3_txn_state(conn->db(), "main");
+    if (state == SQLITE_TXN_NONE) {
+      TG_RETURN_IF_ERROR(BeginChecked(conn));
+      b = FindTx(this);
+    } else if (state != SQLITE_TXN_READ) {
+      return load();  // the snapshot holds writes of its own
+    }
+    if (!b->checked || sqlite3_txn_state(conn->db(), "main") != SQLITE_TXN_READ) return load();
+    const uint64_t at = b->generation;
+    if (auto hit = cache.Find(key, at, generation_)) return T(*hit);
+    Result<T> r = load();
+    if (r.ok() && sqlite3_txn_state(conn->db(), "main") == SQLITE_TXN_READ) {
+      cache.Put(key, at, std::make_shared<const T>(r.value()));
+    }
+    return r;
+  }
+
   std::atomic<uint64_t> generation_{0};
   PrincipalCache principals_;
+  RowCache<Booking> booking_cache_;
+  RowCache<Person> person_cache_;
+  RowCache<std::vector<Conviction>> conviction_cache_;
+  RowCache<std::string> meta_cache_;
 
  public:
   PrincipalCache& principal_cache() { return principals_; }
+  // Test hooks: entries per kind (0 bookings, 1 persons, 2 conviction lists, 3 meta) and
+  // hits over all kinds.
+  size_t RowCacheEntries(int kind) {
+    switch (kind) {
+      case 0: return booking_cache_.Entries();
+      case 1: return person_cache_.Entries();
+      case 2: return conviction_cache_.Entries();
+      default: return meta_cache_.Entries();
+    }
+  }
+  uint64_t RowCacheHits() {
+    return booking_cache_.Hits() + person_cache_.Hits() + conviction_cache_.Hits() + meta_cache_.Hits();
+  }
 };
 
 }  // namespace
@@ -1813,6 +1995,16 @@ size_t SqlitePrincipalCacheEntries(Store& store) {
 uint64_t SqlitePrincipalCacheHits(Store& store) {
   auto* s = dynamic_cast<SqliteStore*>(&store);
   return s ? s->principal_cache().Hits() : 0;
+}
+// Test hooks (declared by tests/records/row_cache_test.cpp): entries in the row cache of one
+// kind (0 bookings, 1 persons, 2 conviction lists, 3 meta), and hits over all kinds.
+size_t SqliteRowCacheEntries(Store& store, int kind) {
+  auto* s = dynamic_cast<SqliteStore*>(&store);
+  return s ? s->RowCacheEntries(kind) : 0;
+}
+uint64_t SqliteRowCacheHits(Store& store) {
+  auto* s = dynamic_cast<SqliteStore*>(&store);
+  return s ? s->RowCacheHits() : 0;
 }
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {

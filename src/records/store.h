@@ -118,6 +118,13 @@ class Store {
   virtual Result<std::vector<ApiToken>> ListTokens(const std::string& user_id = "") = 0;
 
   // --- persons, bookings, convictions -------------------------------------------------
+  // GetPerson, GetBooking, ConvictionsByPerson (and GetMeta) may be answered from a cache of
+  // rows read earlier, but only with exactly what the call would read itself: outside a
+  // transaction, the store as of the call (any commit, by this object or by another connection
+  // or process, is seen by the next call at once); inside RunInSnapshot, the snapshot's own
+  // state (never rows older or newer than it); inside RunInTransaction, or a snapshot that has
+  // written, the rows as the transaction sees them (the cache is not used). Misses (NotFound,
+  // an absent meta key) are never cached.
   virtual Status PutPerson(const Person& person) = 0;
   virtual Result<Person> GetPerson(const std::string& person_id) = 0;
 
