@@ -9,6 +9,10 @@
 //   BM_GetMeta                          GetMeta("jail_agency") alone, for comparison
 //   BM_UnknownToken/S                   a token the store does not have (never cached);
 //                                       S=1 inside a RunInSnapshot
+//   BM_BookingRequestInSnapshot         the whole read of GET /v1/bookings/{id} in one
+//                                       RunInSnapshot: AuthenticatePrincipal, GetBooking,
+//                                       GetPerson, ConvictionsByPerson, GetMeta("jail_agency");
+//                                       64 bookings (3 charges, 2 convictions each) round robin
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
@@ -28,6 +32,7 @@ struct Fixture {
   std::string dir;
   std::unique_ptr<Store> store;
   std::vector<std::string> tokens;
+  std::vector<std::string> bookings;
   ~Fixture() {
     store.reset();
     std::error_code ec;
@@ -61,6 +66,42 @@ void Setup(Fixture& out) {
       auto t = st.CreateToken(id, std::string("irc-desk"), 1714564800000 + i);
       Check(t.status());
       out.tokens.push_back(t->plaintext);
+    }
+    for (int i = 0; i < 64; ++i) {
+      tg::records::Person p;
+      p.person_id = "P" + std::to_string(1000 + i);
+      p.first_name = "First" + std::to_string(i);
+      p.last_name = "Last" + std::to_string(i);
+      p.dob = "1980-01-01";
+      p.sex = "M";
+      p.birthplace = "CA";
+      p.address = std::to_string(i) + " Main St, Los Angeles";
+      Check(st.PutPerson(p));
+      tg::records::Booking b;
+      b.booking_id = "LASD-2024-" + std::to_string(10000 + i);
+      b.person_id = p.person_id;
+      b.name = p.first_name + " " + p.last_name;
+      b.booked_at = 1714564800000 + i;
+      b.arresting_agency = "lasd";
+      b.facility = "Men's Central Jail";
+      b.custody_status = "in_custody";
+      b.release_type = "";
+      for (int c = 0; c < 3; ++c) b.charges.push_back({"12004", "PC 211", "ROBBERY", 'F', 2});
+      Check(st.PutBooking(b));
+      for (int c = 0; c < 2; ++c) {
+        tg::records::Conviction cv;
+        cv.person_id = p.person_id;
+        cv.code = "12004";
+        cv.statute = "PC 211";
+        cv.description = "ROBBERY";
+        cv.level = 'F';
+        cv.degree = 2;
+        cv.convicted_at = 1514764800000 + c;
+        cv.sentence = "2Y";
+        cv.court = "LASC";
+        Check(st.AddConviction(cv).status());
+      }
+      out.bookings.push_back(b.booking_id);
     }
   }
 }
@@ -127,6 +168,30 @@ void BM_UnknownToken(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_UnknownToken)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
+
+void BM_BookingRequestInSnapshot(benchmark::State& state) {
+  Fixture& f = Get();
+  size_t i = static_cast<size_t>(state.thread_index());
+  for (auto _ : state) {
+    const std::string& id = f.bookings[i++ % f.bookings.size()];
+    tg::Status st = f.store->RunInSnapshot([&]() -> tg::Status {
+      auto p = f.store->AuthenticatePrincipal(f.tokens[0]);
+      if (!p.ok()) return p.status();
+      auto b = f.store->GetBooking(id);
+      if (!b.ok()) return b.status();
+      auto person = f.store->GetPerson(b->person_id);
+      if (!person.ok()) return person.status();
+      auto convictions = f.store->ConvictionsByPerson(b->person_id);
+      if (!convictions.ok()) return convictions.status();
+      auto jail = f.store->GetMeta("jail_agency");
+      benchmark::DoNotOptimize(jail);
+      return jail.status();
+    });
+    if (!st.ok()) state.SkipWithError(st.ToString().c_str());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_BookingRequestInSnapshot)->Unit(benchmark::kMicrosecond)->Threads(1)->Threads(2);
 
 }  // namespace
 
