@@ -14,6 +14,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "records/generation_cache.h"
 #include "records/store.h"
 
 namespace tg::records {
@@ -488,109 +489,16 @@ TxBinding* FindTx(const SqliteStore* store) {
   "reason, received_at, outcome, decided_at"
 #define TG_GANG_COLS "id, person_id, gang, criteria, source_agency, entered_at, last_reviewed_at"
 
-// Principals found by AuthenticatePrincipal, by the token's SHA-256 (raw bytes), each with
-// the store generation read before the read transaction that found it began. An entry is
-// served only while the generation is still that value; every commit the store can learn of
-// moves the generation on (SqliteStore::generation_), so an entry never outlives a change to
-// the rows it came from. (Coarse on purpose: any commit, to any table, drops every entry;
-// PRAGMA data_version cannot say which tables another process changed.)
-// Only successes are kept (an unknown or revoked token is looked up every time, so presenting
-// random tokens fills nothing), and at most kMaxEntries of them: when full it starts over.
-class PrincipalCache {
- public:
-  static constexpr size_t kMaxEntries = 4096;
-
-  std::shared_ptr<const Principal> Find(const std::string& key, uint64_t generation) {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = map_.find(key);
-    if (it == map_.end() || it->second.generation != generation) return nullptr;
-    ++hits_;
-    return it->second.principal;
-  }
-
-  void Put(const std::string& key, uint64_t generation, std::shared_ptr<const Principal> p) {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = map_.find(key);
-    if (it != map_.end()) {
-      // A slower fill that read an older generation does not replace a newer one.
-      if (it->second.generation <= generation) it->second = Entry{generation, std::move(p)};
-      return;
-    }
-    if (map_.size() >= kMaxEntries) map_.clear();
-    map_.emplace(key, Entry{generation, std::move(p)});
-  }
-
-  size_t Entries() {
-    std::lock_guard<std::mutex> lock(mu_);
-    return map_.size();
-  }
-  uint64_t Hits() {
-    std::lock_guard<std::mutex> lock(mu_);
-    return hits_;
-  }
-
- private:
-  struct Entry {
-    uint64_t generation;
-    std::shared_ptr<const Principal> principal;
-  };
-  std::mutex mu_;
-  std::unordered_map<std::string, Entry> map_;
-  uint64_t hits_ = 0;
-};
-
-// Rows the gateway reads per request (GetBooking with its charges, GetPerson,
-// ConvictionsByPerson, GetMeta), by id, each with the store generation its snapshot was
-// checked at (see "Row cache" in SqliteStore for when an entry is filled and served). Only
-// found rows are kept (NotFound, an absent meta key, is looked up every time; an empty
-// conviction list is a found result), and at most kMaxEntries per kind: when full it starts
-// over. Values are shared and immutable; callers copy them out.
+// The store's caches (GenerationCache, records/generation_cache.h): principals by the
+// token's SHA-256 (raw bytes), served while the store generation is still the one read before
+// the read transaction that found them began; rows by id, served to a snapshot only at its
+// own generation ("Row cache" in SqliteStore). Every commit the store can learn of moves the
+// generation on, so no entry outlives a change to the rows it came from. (Coarse on purpose:
+// any commit, to any table, drops every entry; PRAGMA data_version cannot say which tables
+// another process changed.) Only found rows are kept: presenting random tokens fills nothing.
+using PrincipalCache = GenerationCache<Principal, 4096>;
 template <typename T>
-class RowCache {
- public:
-  static constexpr size_t kMaxEntries = 8192;
-
-  // The entry for key if it was filled at generation `at` and the store generation is still
-  // `at`. The store generation is read under the lock, after the entry is found: a fill that
-  // moved the generation on before putting its entry is then always seen to have done so.
-  std::shared_ptr<const T> Find(const std::string& key, uint64_t at, const std::atomic<uint64_t>& now) {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = map_.find(key);
-    if (it == map_.end() || it->second.generation != at || now.load() != at) return nullptr;
-    ++hits_;
-    return it->second.value;
-  }
-
-  void Put(const std::string& key, uint64_t generation, std::shared_ptr<const T> value) {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = map_.find(key);
-    if (it != map_.end()) {
-      // A slower fill that read an older generation does not replace a newer one.
-      if (it->second.generation <= generation) it->second = Entry{generation, std::move(value)};
-      return;
-    }
-    if (map_.size() >= kMaxEntries) map_.clear();
-    map_.emplace(key, Entry{generation, std::move(value)});
-  }
-
-  size_t Entries() {
-    std::lock_guard<std::mutex> lock(mu_);
-    return map_.size();
-  }
-  uint64_t Hits() {
-    std::lock_guard<std::mutex> lock(mu_);
-    return hits_;
-  }
-
- private:
-  struct Entry {
-    uint64_t generation;
-    std::shared_ptr<const T> value;
-  };
-  std::mutex mu_;
-  std::unordered_map<std::string, Entry> map_;
-  uint64_t hits_ = 0;
-};
+using RowCache = GenerationCache<T, 8192>;
 
 class SqliteStore final : public Store {
  public:
@@ -918,7 +826,7 @@ class SqliteStore final : public Store {
       // As the first read of a snapshot the check began its read transaction: record that, so
       // the row cache can serve the snapshot's later reads (BeginChecked).
       if (!sqlite3_get_autocommit(conn->db())) NoteSnapshotBegun(conn, generation, now);
-      if (auto hit = principals_.Find(key, now)) return Principal(*hit);
+      if (auto hit = principals_.FindAt(key, now)) return Principal(*hit);
       if (sqlite3_get_autocommit(conn->db())) generation = now;
     }
     // Left joins: a valid token whose user, agency or workstation row is gone still comes
