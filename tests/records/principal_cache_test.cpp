@@ -67,15 +67,7 @@ class PrincipalCacheTest : public ::testing::Test {
     EXPECT_EQ(p.status().message(), "token " + t.token.id + " is revoked");
   }
 
-  void ExecOnFile(const char* sql) {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(dir_.File("county.db").c_str(), &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    char* err = nullptr;
-    EXPECT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
-    sqlite3_free(err);
-    sqlite3_close(db);
-  }
+  void ExecOnFile(const char* sql) { testing::ExecOnFile(dir_.File("county.db"), sql); }
 
   TempDir dir_;
   std::unique_ptr<Store> store_;

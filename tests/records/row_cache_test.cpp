@@ -106,6 +106,14 @@ class RowCacheTest : public ::testing::Test {
     EXPECT_GT(SqliteRowCacheHits(*store_), hits) << "the cache never answered";
   }
 
+  // Runs `read` in a snapshot of its own, or on its own outside any transaction.
+  void ReadIn(bool in_snapshot, const std::function<void()>& read) {
+    if (!in_snapshot) return read();
+    EXPECT_TRUE(store_->RunInSnapshot([&] {
+      read();
+      return Status::OK();
+    }).ok());
+  }
   std::string Housing(bool in_snapshot) {
     std::string out;
     auto read = [&] {
@@ -113,14 +121,7 @@ class RowCacheTest : public ::testing::Test {
       EXPECT_TRUE(b.ok()) << b.status().ToString();
       if (b.ok()) out = b->housing + "/" + std::to_string(b->charges.size());
     };
-    if (in_snapshot) {
-      EXPECT_TRUE(store_->RunInSnapshot([&] {
-        read();
-        return Status::OK();
-      }).ok());
-    } else {
-      read();
-    }
+    ReadIn(in_snapshot, read);
     return out;
   }
   std::string Address(bool in_snapshot) {
@@ -130,14 +131,7 @@ class RowCacheTest : public ::testing::Test {
       EXPECT_TRUE(p.ok()) << p.status().ToString();
       if (p.ok()) out = p->address;
     };
-    if (in_snapshot) {
-      EXPECT_TRUE(store_->RunInSnapshot([&] {
-        read();
-        return Status::OK();
-      }).ok());
-    } else {
-      read();
-    }
+    ReadIn(in_snapshot, read);
     return out;
   }
   size_t Convictions(bool in_snapshot) {
@@ -147,14 +141,7 @@ class RowCacheTest : public ::testing::Test {
       EXPECT_TRUE(c.ok()) << c.status().ToString();
       if (c.ok()) out = c->size();
     };
-    if (in_snapshot) {
-      EXPECT_TRUE(store_->RunInSnapshot([&] {
-        read();
-        return Status::OK();
-      }).ok());
-    } else {
-      read();
-    }
+    ReadIn(in_snapshot, read);
     return out;
   }
   std::string Jail(bool in_snapshot) {
@@ -164,14 +151,7 @@ class RowCacheTest : public ::testing::Test {
       EXPECT_TRUE(m.ok()) << m.status().ToString();
       if (m.ok()) out = m->value_or("(none)");
     };
-    if (in_snapshot) {
-      EXPECT_TRUE(store_->RunInSnapshot([&] {
-        read();
-        return Status::OK();
-      }).ok());
-    } else {
-      read();
-    }
+    ReadIn(in_snapshot, read);
     return out;
   }
 
@@ -182,15 +162,7 @@ class RowCacheTest : public ::testing::Test {
     Warm([&] { Jail(false); }, in_snapshot);
   }
 
-  void ExecOnFile(const char* sql) {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(dir_.File("county.db").c_str(), &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    char* err = nullptr;
-    EXPECT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
-    sqlite3_free(err);
-    sqlite3_close(db);
-  }
+  void ExecOnFile(const char* sql) { testing::ExecOnFile(dir_.File("county.db"), sql); }
 
   TempDir dir_;
   std::unique_ptr<Store> store_;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -36,6 +37,18 @@ class TempDir {
 };
 
 inline std::string SharedDir() { return TG_SHARED_DIR; }
+
+// Runs `sql` on the database file through a bare SQLite connection of its own, as another
+// process would.
+inline void ExecOnFile(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_busy_timeout(db, 5000);
+  char* err = nullptr;
+  EXPECT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
+  sqlite3_free(err);
+  sqlite3_close(db);
+}
 inline std::string SeattleFile() { return SharedDir() + "/data/seattle-alpr-2021-10.csv.gz"; }
 
 }  // namespace tg::records::testing
