@@ -124,6 +124,9 @@ struct Log::Impl {
   // failing audit store does not cost a filesystem sync per commit.
   std::chrono::steady_clock::time_point keeper_retry_at{};
   std::chrono::milliseconds keeper_pause{0};
+  bool KeeperPausedLocked() const {
+    return keeper_pause.count() > 0 && std::chrono::steady_clock::now() < keeper_retry_at;
+  }
   std::unique_ptr<TileStore> tiles;  // published tiles, in memory until written behind
   std::thread committer;
   mutable std::mutex stats_mu;
@@ -338,8 +341,7 @@ Status Log::Impl::Commit(std::vector<Pending>& batch) {
   {
     std::lock_guard lock(spare_mu);
     journal_bytes = journal->bytes();
-    over = journal_bytes > options.journal_max_bytes && !prepared &&
-           (keeper_pause.count() == 0 || Clock::now() >= keeper_retry_at);
+    over = journal_bytes > options.journal_max_bytes && !prepared && !KeeperPausedLocked();
   }
   if (over) tiles->RequestSync();
   auto t5 = Clock::now();
@@ -377,7 +379,7 @@ void Log::Impl::PrepareSpare(uint64_t synced_size, const std::string& note) {
     // The spare still holds records at or past the synced size: they would be lost. A sync
     // asked for while the last one ran may come after the switch: the new journal is short.
     if (closing || prepared || synced_size < journal_from || journal_bytes <= options.journal_max_bytes) return;
-    if (keeper_pause.count() > 0 && std::chrono::steady_clock::now() < keeper_retry_at) return;
+    if (KeeperPausedLocked()) return;
     path = spare_path;  // stable: only this thread sets `prepared`, so no switch can come
   }
   // Records below the new base may hold attachments only the journal has durably.
