@@ -10,10 +10,12 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <condition_variable>
+#include <functional>
 #include <list>
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <vector>
 
 #include "base/thread_name.h"
 #include "gateway/rate_limit.h"
@@ -76,6 +78,13 @@ class Server::Impl {
   unsigned short port = 0;
   bool tls = false;
 
+  // Hands `deliver` (which queues a connection's answer on its strand) to the pool. Called
+  // from outside the pool (the log's committer resolves a group commit's answers one after
+  // another), answers gather here and one post hands them all to one pool thread, whose
+  // net::defer onto each strand needs no further wake-up: a commit of N records wakes one
+  // thread instead of N. Called from a pool thread, runs `deliver` at once.
+  void Deliver(std::function<void()> deliver);
+
  private:
   void Accept();
 
@@ -91,6 +100,9 @@ class Server::Impl {
   int threads_;
   ssl::context ssl_ctx_;
   net::io_context ioc_;
+  // After ioc_, so destroyed before it: queued answers hold sessions, whose timers need ioc_.
+  std::mutex deliver_mu_;
+  std::vector<std::function<void()>> deliveries_;
   tcp::acceptor acceptor_;
   RateLimiter address_limiter_;
   // Keeps the pool running while a handler answers from another thread and no socket
@@ -242,8 +254,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     auto once = std::make_shared<std::atomic<bool>>(false);
     Respond respond = [self, once](Response r) {
       if (once->exchange(true)) return;
-      net::post(self->Tcp().get_executor(),
-                [self, r = std::move(r)]() mutable { self->Write(std::move(r)); });
+      self->server_.Deliver([self, r = std::move(r)]() mutable {
+        net::defer(self->Tcp().get_executor(), [self, r = std::move(r)]() mutable { self->Write(std::move(r)); });
+      });
     };
     try {
       server_.handler()(std::move(req), respond);
@@ -401,6 +414,25 @@ void Server::Impl::Accept() {
       s->Start();
     }
     if (!stopping_) Accept();
+  });
+}
+
+void Server::Impl::Deliver(std::function<void()> deliver) {
+  if (ioc_.get_executor().running_in_this_thread()) return deliver();
+  bool first;
+  {
+    std::lock_guard lock(deliver_mu_);
+    first = deliveries_.empty();
+    deliveries_.push_back(std::move(deliver));
+  }
+  if (!first) return;  // the post that drains them is on its way
+  net::post(ioc_, [this] {
+    std::vector<std::function<void()>> batch;
+    {
+      std::lock_guard lock(deliver_mu_);
+      batch.swap(deliveries_);
+    }
+    for (auto& d : batch) d();
   });
 }
 
