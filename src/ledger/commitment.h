@@ -20,7 +20,8 @@ struct Commitment {
 
 // SHA-256("trustgate-audit-v1" || salt || record). The salt must be 32 bytes.
 Result<Hash> CommitWithSalt(std::string_view salt, std::string_view record);
-// Draws a fresh 32-byte salt (OpenSSL RAND_bytes) and commits to `record`.
+// Draws a fresh 32-byte salt (OpenSSL RAND_bytes, drawn 4 KiB at a time per thread and
+// never handed out twice, also across fork) and commits to `record`.
 Result<Commitment> Commit(std::string_view record);
 // The entry bytes to append for a commitment (the 32 raw bytes of the hash).
 inline std::string EntryBytes(const Hash& h) { return std::string(reinterpret_cast<const char*>(h.data()), h.size()); }

@@ -21,6 +21,15 @@ Hash Sha256(std::string_view data) {
   return out;
 }
 
+Hash Sha256(std::initializer_list<std::string_view> parts) {
+  SHA256_CTX ctx;
+  SHA256_Init(&ctx);
+  for (std::string_view p : parts) SHA256_Update(&ctx, p.data(), p.size());
+  Hash out;
+  SHA256_Final(out.data(), &ctx);
+  return out;
+}
+
 Hash LeafHash(std::string_view entry) {
   SHA256_CTX ctx;
   SHA256_Init(&ctx);

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -15,6 +16,8 @@ using Hash = std::array<uint8_t, 32>;
 
 // SHA-256 of arbitrary bytes.
 Hash Sha256(std::string_view data);
+// SHA-256 of the concatenation of `parts`, without copying them into one buffer.
+Hash Sha256(std::initializer_list<std::string_view> parts);
 // Leaf hash of an entry: SHA-256(0x00 || entry).
 Hash LeafHash(std::string_view entry);
 // Interior node hash: SHA-256(0x01 || left || right).

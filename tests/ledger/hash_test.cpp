@@ -46,5 +46,12 @@ TEST(LedgerHash, SplitPointIsLargestPowerOfTwoBelow) {
   EXPECT_EQ(SplitPoint(256), 128u);
 }
 
+TEST(LedgerHash, Sha256OfPartsIsSha256OfTheirConcatenation) {
+  EXPECT_EQ(Sha256({"ab", "", "cdef"}), Sha256("abcdef"));
+  EXPECT_EQ(Sha256({}), Sha256(""));
+  std::string big(5000, 'x');
+  EXPECT_EQ(Sha256({std::string_view(big).substr(0, 63), std::string_view(big).substr(63)}), Sha256(big));
+}
+
 }  // namespace
 }  // namespace tg::ledger
