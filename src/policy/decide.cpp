@@ -48,6 +48,52 @@ void PersonKey(const Subject& s, int64_t day, std::string* k) {
   }
 }
 
+// Adds `e` to `store` after checking it against the schema, so code and schema cannot
+// drift apart silently.
+Status AddConforming(const cedar::Schema& schema, cedar::Entities& store, cedar::Entity e) {
+  Status ok = cedar::CheckEntityConforms(schema, e);
+  if (!ok.ok()) return Status::Internal("entities: " + ok.message());
+  return store.Add(std::move(e));
+}
+
+// An agency only named by a record or a workstation: its attributes are unknown to this
+// request, and policies compare it by identity, so neutral values are safe.
+cedar::Entity UnknownAgency(cedar::EntityUid uid, const std::string& id) {
+  cedar::Entity e;
+  e.uid = uid;
+  e.attrs = {{"name", id}, {"kind", "unknown"}, {"state", "US"}};
+  return e;
+}
+
+void PutAgency(const records::Agency& a, std::string* k) {
+  const auto& [id, name, kind, state, ori] = a;
+  for (const std::string* v : {&id, &name, &kind, &state, &ori}) PutBytes(*v, k);
+}
+
+// The facts layer's key: every field of the facts, length-prefixed. The structured bindings
+// stop compiling when a field is added, until it is keyed here too.
+void FactsKey(const RequestFacts& f, std::string* k) {
+  const auto& [user, agency, workstation, purpose, case_number, authority_kind, authority_ref, reason, channel,
+               recipient, record_count, time] = f;
+  const auto& [user_id, user_name, user_agency, roles] = user;
+  for (const std::string* v : {&user_id, &user_name, &user_agency}) PutBytes(*v, k);
+  PutPod(uint32_t(roles.size()), k);
+  for (const auto& r : roles) PutBytes(r, k);
+  PutAgency(agency, k);
+  PutPod(char(workstation.has_value()), k);
+  if (workstation) {
+    const auto& [ws_id, location, ws_agency] = *workstation;
+    for (const std::string* v : {&ws_id, &location, &ws_agency}) PutBytes(*v, k);
+  }
+  for (const std::string* v : {&purpose, &case_number, &authority_kind, &authority_ref, &reason, &channel}) PutBytes(*v, k);
+  PutPod(char(recipient.has_value()), k);
+  if (recipient) PutAgency(*recipient, k);
+  PutPod(record_count, k);
+  // Not the time itself (it moves on every hundredth of a second): only whether there is
+  // one. The layer adds it to the context per request (FactsLayer::ContextAt).
+  PutPod(char(time.empty()), k);
+}
+
 }  // namespace
 
 const std::vector<std::string>& DataCategories() {
@@ -98,47 +144,48 @@ Explanation Decider::Explain(const std::string& policy_id) const {
   return {r->id, r->citation, r->explain};
 }
 
-Result<std::vector<std::vector<ActionDecision>>> Decider::Decide(
-    const RequestFacts& f, const std::vector<Subject>& subjects,
-    const std::vector<std::string>& actions, records::TimeMs now) const {
-  // Entities are built in memory (no JSON round trip) and each is checked against the
-  // schema, so code and schema cannot drift apart silently; the action hierarchy is the
-  // shared base layer.
+cedar::Value Decider::FactsLayer::ContextAt(const std::string& time) const {
+  std::lock_guard lock(last_mu);
+  if (last_context && last_time == time) return *last_context;
+  cedar::RecordAttrs ctx = untimed;
+  if (timed) ctx.emplace("time", time);
+  last_time = time;
+  last_context = cedar::Value::Record(std::move(ctx));
+  return *last_context;
+}
+
+Result<std::shared_ptr<const Decider::FactsLayer>> Decider::FactsLayerFor(const RequestFacts& f) const {
+  const bool memo = cache_capacity_ > 0;
+  std::string key;
+  if (memo) {
+    FactsKey(f, &key);
+    std::lock_guard lock(person_mu_);
+    auto it = facts_memo_.find(key);
+    if (it != facts_memo_.end()) return it->second;
+  }
   const cedar::Schema& schema = *packs_.schema;
-  cedar::Entities store;
+  auto layer = std::make_shared<FactsLayer>();
+  cedar::Entities& store = layer->entities;
   store.SetBase(action_entities_.get());
-  auto add = [&](cedar::Entity e) -> Status {
-    Status ok = cedar::CheckEntityConforms(schema, e);
-    if (!ok.ok()) return Status::Internal("entities: " + ok.message());
-    return store.Add(std::move(e));
-  };
-  // Interning takes a process-wide lock: uids are made once per request and reused.
+  auto add = [&](cedar::Entity e) { return AddConforming(schema, store, std::move(e)); };
+  // Interning takes a process-wide lock: uids are made once and reused.
   const cedar::EntityUid own_agency = cedar::EntityUid::Make("Agency", f.agency.id);
+  layer->own_agency = own_agency;
   auto agency_uid = [&](const std::string& id) {
     return id == f.agency.id ? own_agency : cedar::EntityUid::Make("Agency", id);
   };
-  std::set<std::string> agencies_added;
   auto add_agency = [&](const records::Agency& a) -> Status {
-    if (!agencies_added.insert(a.id).second) return Status::OK();
+    if (!layer->agencies.insert(a.id).second) return Status::OK();
     cedar::Entity e;
     e.uid = agency_uid(a.id);
     e.attrs = {{"name", a.name}, {"kind", a.kind}, {"state", a.state.empty() ? "US" : a.state}};
     return add(std::move(e));
   };
-  auto add_agency_id = [&](const std::string& id) -> Status {
-    if (!agencies_added.insert(id).second) return Status::OK();
-    // An agency only named by a record: its attributes are unknown to this request, and
-    // policies compare it by identity, so neutral values are safe.
-    cedar::Entity e;
-    e.uid = agency_uid(id);
-    e.attrs = {{"name", id}, {"kind", "unknown"}, {"state", "US"}};
-    return add(std::move(e));
-  };
   TG_RETURN_IF_ERROR(add_agency(f.agency));
-  const cedar::EntityUid principal = cedar::EntityUid::Make("User", f.user.id);
+  layer->principal = cedar::EntityUid::Make("User", f.user.id);
   {
     cedar::Entity u;
-    u.uid = principal;
+    u.uid = layer->principal;
     std::vector<cedar::Value> roles(f.user.roles.begin(), f.user.roles.end());
     u.attrs = {{"name", f.user.name}, {"agency", own_agency}, {"roles", cedar::Value::Set(std::move(roles))}};
     TG_RETURN_IF_ERROR(add(std::move(u)));
@@ -156,17 +203,54 @@ Result<std::vector<std::vector<ActionDecision>>> Decider::Decide(
       {"passed_on", recipient.id != f.agency.id},
       {"record_count", f.record_count},
       {"written_declaration", false}};
-  if (!f.time.empty()) ctx.emplace("time", f.time);
   if (f.recipient) ctx.emplace("recipient", agency_uid(recipient.id));
   if (f.workstation) {
-    TG_RETURN_IF_ERROR(add_agency_id(f.workstation->agency_id));
+    const std::string& owner = f.workstation->agency_id;
+    if (layer->agencies.insert(owner).second) TG_RETURN_IF_ERROR(add(UnknownAgency(agency_uid(owner), owner)));
     cedar::Entity w;
     w.uid = cedar::EntityUid::Make("Workstation", f.workstation->id);
-    w.attrs = {{"agency", agency_uid(f.workstation->agency_id)}, {"location", f.workstation->location}};
+    w.attrs = {{"agency", agency_uid(owner)}, {"location", f.workstation->location}};
     ctx.emplace("workstation", w.uid);
     TG_RETURN_IF_ERROR(add(std::move(w)));
   }
-  cedar::Value context = cedar::Value::Record(std::move(ctx));
+  store.Finalize();
+  layer->untimed = std::move(ctx);
+  layer->timed = !f.time.empty();
+  // The key reads the kinds and names of the context's attributes, not string values, so
+  // the context at any one time stands for all.
+  cedar::AppendConformanceKey(layer->ContextAt(f.time), &layer->context_conformance);
+  if (memo) {
+    std::lock_guard lock(person_mu_);
+    if (facts_memo_.size() >= kPersonMemoRows) facts_memo_.clear();
+    facts_memo_.emplace(std::move(key), layer);
+  }
+  return std::shared_ptr<const FactsLayer>(std::move(layer));
+}
+
+Result<std::vector<std::vector<ActionDecision>>> Decider::Decide(
+    const RequestFacts& f, const std::vector<Subject>& subjects,
+    const std::vector<std::string>& actions, records::TimeMs now) const {
+  // Entities are built in memory (no JSON round trip) and each is checked against the
+  // schema, so code and schema cannot drift apart silently. The request's records go in a
+  // layer on its facts' entities, which are layered on the action hierarchy.
+  const cedar::Schema& schema = *packs_.schema;
+  auto layer = FactsLayerFor(f);
+  if (!layer.ok()) return layer.status();
+  const FactsLayer& facts = **layer;
+  cedar::Entities store;
+  store.SetBase(&facts.entities);
+  auto add = [&](cedar::Entity e) { return AddConforming(schema, store, std::move(e)); };
+  const cedar::EntityUid own_agency = facts.own_agency;
+  auto agency_uid = [&](const std::string& id) {
+    return id == f.agency.id ? own_agency : cedar::EntityUid::Make("Agency", id);
+  };
+  std::set<std::string> agencies_added;  // in this request's layer
+  auto add_agency_id = [&](const std::string& id) -> Status {
+    if (facts.agencies.count(id) || !agencies_added.insert(id).second) return Status::OK();
+    return add(UnknownAgency(agency_uid(id), id));
+  };
+  const cedar::EntityUid principal = facts.principal;
+  const cedar::Value context = facts.ContextAt(f.time);
 
   // Per-record entities.
   std::set<std::string> persons_added;
@@ -260,10 +344,7 @@ Result<std::vector<std::vector<ActionDecision>>> Decider::Decide(
     if (type != nullptr && std::find(checked.begin(), checked.end(), type) != checked.end()) continue;
     // The context type's address, then the context's conformance key (made once).
     if (memo && type != nullptr) {
-      if (context_key.empty()) {
-        context_key.resize(sizeof type);
-        cedar::AppendConformanceKey(context, &context_key);
-      }
+      if (context_key.empty()) context_key = std::string(sizeof type, '\0') + facts.context_conformance;
       std::memcpy(context_key.data(), &type, sizeof type);
       std::lock_guard lock(person_mu_);
       if (conformed_contexts_.count(context_key)) {

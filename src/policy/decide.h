@@ -5,7 +5,8 @@
 // record and category.
 //
 // Sharing: the request-independent part (principal, agencies, workstation, context) is built
-// once per request, and all records of a response go into one entity store. Decisions are
+// once per set of declared facts and kept, and all records of a response go into one entity
+// store layered on it. Decisions are
 // then shared through a cache keyed by exactly what the policies read (cedar/policy_reads.h):
 // records whose read attributes are equal (same owning agency, custody status, offense
 // qualification, ...) share one evaluation, within a response and across requests, and a
@@ -16,6 +17,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -148,6 +150,28 @@ class Decider {
   static constexpr size_t kPersonMemoRows = 4096;
   mutable std::mutex person_mu_;
   mutable std::unordered_map<std::string, std::shared_ptr<const cedar::RecordAttrs>> person_memo_;
+  // The entities and context that depend only on a request's facts (the user, their agency,
+  // the recipient, the workstation and its owner), finalized on the action entities; each
+  // request layers its records' entities on them. A principal's requests mostly declare the
+  // same facts, so layers are kept by every field of the facts (FactsKey in decide.cpp),
+  // under person_mu_, as bounded as person_memo_ (and made afresh when the cache is off).
+  struct FactsLayer {
+    cedar::Entities entities;
+    cedar::EntityUid principal;
+    cedar::EntityUid own_agency;
+    std::set<std::string> agencies;  // ids of the Agency entities in `entities`
+    cedar::RecordAttrs untimed;  // the context but its "time"
+    bool timed = false;          // whether the facts had a time
+    std::string context_conformance;  // cedar::AppendConformanceKey of a context at any time
+    // The context at `time` ("time" added when the facts had one). Requests in the same
+    // hundredth of a second share one: the last one made is kept.
+    cedar::Value ContextAt(const std::string& time) const;
+    mutable std::mutex last_mu;
+    mutable std::string last_time;
+    mutable std::optional<cedar::Value> last_context;
+  };
+  Result<std::shared_ptr<const FactsLayer>> FactsLayerFor(const RequestFacts& f) const;
+  mutable std::unordered_map<std::string, std::shared_ptr<const FactsLayer>> facts_memo_;
   // Contexts known to have a context type: the type's address and the context's
   // cedar::AppendConformanceKey (kinds, names and uids: all the check reads). Under
   // person_mu_, as bounded as person_memo_.
