@@ -98,6 +98,10 @@ struct Log::Impl {
   // Right edge of the tree: the committer's alone.
   uint64_t size = 0;
   std::vector<std::vector<Hash>> levels = std::vector<std::vector<Hash>>(kMaxLevels);
+  // The compact range of each level's partial tile, kept in step with `levels`: a full
+  // tile's hash is its one subtree, and top level first they are the compact range of
+  // `size`, so a commit's root costs at most 63 hashes, not the partial tiles reduced again.
+  std::vector<RootAccumulator> ranges = std::vector<RootAccumulator>(kMaxLevels);
   std::string bundle;  // entries of the current partial bundle, length-prefixed
   unsigned bundle_count = 0;
 
@@ -143,6 +147,7 @@ struct Log::Impl {
   // Unlinks the partial tiles of tile (level, idx), the files of its .p directory, whose
   // width `remove` selects. Returns whether that directory exists.
   bool RemovePartials(int level, uint64_t idx, const std::function<bool(unsigned long width)>& remove);
+  // The root of the tree, folded from `ranges`.
   Hash RightEdgeRoot() const;
   void AddLeaf(const Hash& leaf, TileFiles& files);
   // Adds the batch to the in-memory tree and collects the tiles it changes, in order.
@@ -181,6 +186,7 @@ Status Log::Impl::LoadRightEdge(const Checkpoint& cp) {
       if (bytes->size() != size_t(w) * 32) return Status::Corruption(TilePath(t) + " is torn (wrong length)");
       levels[l].resize(w);
       std::memcpy(levels[l].data(), bytes->data(), bytes->size());
+      for (const Hash& h : levels[l]) ranges[l].Add(h);
     }
   }
   if (unsigned w = unsigned(cp.size % kTileWidth); w > 0) {
@@ -245,21 +251,13 @@ bool Log::Impl::RemovePartials(int level, uint64_t idx, const std::function<bool
 }
 
 Hash Log::Impl::RightEdgeRoot() const {
-  if (size == 0) return EmptyRoot();
-  std::vector<Hash> subtrees;  // left to right: the binary decomposition of size
-  for (int l = kMaxLevels - 1; l >= 0; --l) {
-    const auto& hs = levels[l];
-    unsigned pos = 0;
-    for (int bit = kTileHeight - 1; bit >= 0; --bit) {
-      unsigned n = 1u << bit;
-      if (hs.size() & n) {
-        subtrees.push_back(ReduceHashes(hs.data() + pos, n));
-        pos += n;
-      }
-    }
+  // Right to left: level 0's subtrees are the rightmost, and each level's largest first.
+  Hash root = EmptyRoot();
+  bool empty = true;
+  for (const RootAccumulator& r : ranges) {
+    const std::vector<Hash>& s = r.subtrees();
+    for (auto it = s.rbegin(); it != s.rend(); ++it, empty = false) root = empty ? *it : NodeHash(*it, root);
   }
-  Hash root = subtrees.back();
-  for (size_t i = subtrees.size() - 1; i-- > 0;) root = NodeHash(subtrees[i], root);
   return root;
 }
 
@@ -268,11 +266,13 @@ void Log::Impl::AddLeaf(const Hash& leaf, TileFiles& files) {
   Hash h = leaf;
   for (int l = 0; l < kMaxLevels; ++l) {
     levels[l].push_back(h);
+    ranges[l].Add(h);
     if (levels[l].size() < kTileWidth) return;
     TileRef full{l, LevelWidth(l, size) / kTileWidth - 1, unsigned(kTileWidth)};
     files.emplace_back(full, TileBytes(levels[l]));
-    h = ReduceHashes(levels[l].data(), kTileWidth);
+    h = ranges[l].Root();  // one perfect subtree: no hashing
     levels[l].clear();
+    ranges[l] = {};
   }
 }
 

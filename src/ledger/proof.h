@@ -43,13 +43,19 @@ Result<Hash> RootFromInclusionProof(uint64_t index, uint64_t size, const Hash& l
 Status VerifyConsistency(uint64_t old_size, uint64_t new_size, const Hash& old_root, const Hash& new_root,
                          const std::vector<Hash>& proof);
 
-// Folds a stream of leaf hashes into a root (RFC 9162 §2.1.2 stack), for verifiers that
-// see every leaf.
+// The compact range of the leaves [0, size): the roots of the perfect subtrees the binary
+// decomposition of size splits the tree into, largest (leftmost) first, one per set bit of
+// size. Add merges the new leaf with each subtree it completes (amortised one NodeHash per
+// leaf); Root folds the at most 64 subtree roots right to left, and costs nothing when size
+// is a power of two. Verifiers that see every leaf fold them into the root this way; the
+// log keeps one per tile level, so each commit's root is cheap.
 class RootAccumulator {
  public:
   void Add(const Hash& leaf);
   uint64_t size() const { return size_; }
   Hash Root() const;
+  // The subtree roots, in the order above.
+  const std::vector<Hash>& subtrees() const { return stack_; }
 
  private:
   std::vector<Hash> stack_;

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -67,6 +68,47 @@ inline Hash ReferenceRange(const std::vector<Hash>& leaves, uint64_t start, uint
 inline SubtreeReader ReferenceReader(const std::vector<Hash>& leaves) {
   return [&leaves](uint64_t start, uint64_t size) -> Result<Hash> { return ReferenceRange(leaves, start, size); };
 }
+
+// Every perfect subtree of explicit leaf hashes, hashed level by level from the RFC 6962
+// definition (level h: the subtrees of 2^h leaves). Roots of large trees at every size
+// through the RFC recursion (TreeRoot) in O(log n) each, with no compact range involved.
+class ReferenceTree {
+ public:
+  explicit ReferenceTree(std::vector<Hash> leaves) {
+    levels_.push_back(std::move(leaves));
+    while (levels_.back().size() > 1) {
+      const std::vector<Hash>& below = levels_.back();
+      std::vector<Hash> up;
+      for (size_t i = 0; i + 1 < below.size(); i += 2) up.push_back(NodeHash(below[i], below[i + 1]));
+      levels_.push_back(std::move(up));
+    }
+  }
+  const Hash& leaf(uint64_t i) const { return levels_[0].at(i); }
+  // MTH(D[start : start+size]) for a perfect subtree.
+  const Hash& Subtree(uint64_t start, uint64_t size) const {
+    int h = std::countr_zero(size);
+    return levels_.at(h).at(start >> h);
+  }
+  Hash Root(uint64_t size) const {
+    return *TreeRoot(size, [this](uint64_t start, uint64_t n) -> Result<Hash> { return Subtree(start, n); });
+  }
+  // The perfect-subtree roots of a tree of `size` leaves, largest (leftmost) first.
+  std::vector<Hash> Subtrees(uint64_t size) const {
+    std::vector<Hash> out;
+    uint64_t start = 0;
+    for (int bit = 63; bit >= 0; --bit) {
+      uint64_t n = uint64_t(1) << bit;
+      if (size & n) {
+        out.push_back(Subtree(start, n));
+        start += n;
+      }
+    }
+    return out;
+  }
+
+ private:
+  std::vector<std::vector<Hash>> levels_;
+};
 
 inline std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -278,6 +278,58 @@ TEST(LedgerLog, OpenRejectsATornRightEdgeAndDiscardsFilesPastTheCheckpoint) {
   EXPECT_EQ(Log::Open(dir / "log").status().code(), Code::kCorruption);
 }
 
+// Each checkpoint's root comes from the log's compact range of the tree: loaded from the
+// right-edge tiles at Open, extended by a journal replay after a crash, then leaf by leaf.
+// Reopened anywhere on the edge, every checkpoint must still carry the RFC 6962 root.
+TEST(LedgerLog, EveryCheckpointAfterAReopenOrAReplayHasTheRfcRoot) {
+  TempDir dir;
+  ASSERT_TRUE(Log::Init(dir / "log", "example.gov/log").ok());
+  testing::ReferenceTree tree(ReferenceLeaves(70200));
+  uint64_t size = 0;
+  // One entry per commit, so that every size gets its own checkpoint.
+  auto commit_singly = [&](Log& log, uint64_t to) {
+    for (; size < to; ++size) {
+      auto t = log.Append(EntryFor(size));
+      ASSERT_TRUE(t.ok());
+      ASSERT_TRUE(t->Wait().ok());
+      auto cp = log.CurrentCheckpoint();
+      ASSERT_EQ(cp.size, size + 1);
+      ASSERT_EQ(cp.root, tree.Root(size + 1)) << "size " << size + 1;
+    }
+  };
+  // Partial tiles of every shape at the reopen: none, at one level, at two, full below.
+  for (uint64_t at : {0, 1, 2, 3, 255, 256, 257, 511, 512, 4097, 65535, 65536, 65537}) {
+    {
+      auto log = Log::Open(dir / "log", Fast());
+      ASSERT_TRUE(log.ok()) << log.status().ToString();
+      AppendRange(**log, size, at);
+      size = at;
+    }
+    auto log = Log::Open(dir / "log", Fast());
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+    ASSERT_EQ((*log)->CurrentCheckpoint().size, at);
+    ASSERT_EQ((*log)->CurrentCheckpoint().root, tree.Root(at)) << "reopened at " << at;
+    ASSERT_NO_FATAL_FAILURE(commit_singly(**log, at + 1));
+  }
+  // A crash: the copy's journal holds everything since the last open (65538), replayed
+  // onto the edge loaded there.
+  {
+    auto log = Log::Open(dir / "log", Fast());
+    ASSERT_TRUE(log.ok());
+    ASSERT_NO_FATAL_FAILURE(commit_singly(**log, size + 20));
+    AppendRange(**log, size, 70000);
+    size = 70000;
+    testing::CopyLive(dir / "log", dir / "copy");
+  }
+  auto log = Log::Open(dir / "copy", Fast());
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  ASSERT_EQ((*log)->CurrentCheckpoint().size, size);
+  ASSERT_EQ((*log)->CurrentCheckpoint().root, tree.Root(size));
+  ASSERT_NO_FATAL_FAILURE(commit_singly(**log, 70200));  // through a full tile at 70144
+  ASSERT_TRUE((*log)->Flush().ok());
+  EXPECT_TRUE(VerifyLogDirectory(dir / "copy", (*log)->verifier_key()).ok());
+}
+
 TEST(LedgerLog, VerifyFindsAFlippedByteInAnyFile) {
   TempDir dir;
   ASSERT_TRUE(Log::Init(dir / "log", "example.gov/log").ok());

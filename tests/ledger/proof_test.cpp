@@ -80,6 +80,21 @@ TEST(LedgerProof, RootAccumulatorMatchesTheDefinition) {
   }
 }
 
+// The log folds its commit roots from the accumulators' subtrees, and takes a full tile's
+// hash from its accumulator: both must be right at every size.
+TEST(LedgerProof, RootAccumulatorHoldsTheCompactRangeAtEverySizeToFiveThousand) {
+  testing::ReferenceTree tree(Leaves(5000));
+  for (uint64_t n = 1; n <= 70; ++n) ASSERT_EQ(tree.Root(n), ReferenceRange(Leaves(70), 0, n)) << n;
+  RootAccumulator acc;
+  for (uint64_t n = 0;; ++n) {
+    ASSERT_EQ(acc.size(), n);
+    ASSERT_EQ(acc.subtrees(), tree.Subtrees(n)) << n;
+    ASSERT_EQ(acc.Root(), tree.Root(n)) << n;
+    if (n == 5000) break;
+    acc.Add(tree.leaf(n));
+  }
+}
+
 TEST(LedgerProof, SharedConformanceVectorsPass) {
   auto report = RunProofVectors(std::string(TG_SHARED_DIR) + "/conformance/merkle");
   ASSERT_TRUE(report.ok()) << report.status().ToString();
