@@ -33,15 +33,21 @@ class NoteSigner {
   std::string PrivateKey() const;
   // The verifier key "<name>+<8 hex id>+<base64(0x01 || public key)>".
   std::string VerifierKey() const;
-  // The 64-byte Ed25519 signature of `message`.
+  // The 64-byte Ed25519 signature of `message` (deterministic: the same message gives the
+  // same bytes). Safe to call from several threads.
   Result<std::string> SignRaw(std::string_view message) const;
 
  private:
+  struct SignContext;
+  // Loads the key from its 32-byte seed and sets up the signing context.
+  Status Load(std::string_view seed);
+
   std::string name_;
   uint32_t key_id_ = 0;
   std::string seed_;        // 32 bytes
   std::string public_key_;  // 32 bytes
   std::shared_ptr<EVP_PKEY> key_;
+  std::shared_ptr<SignContext> sign_;  // shared by copies
 };
 
 // A public Ed25519 verifier key.

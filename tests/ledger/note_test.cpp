@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include "ledger/checkpoint.h"
 #include "ledger/hash.h"
 
@@ -31,6 +35,45 @@ TEST(LedgerNote, MatchesGoReferenceKeysAndSignatures) {
   auto text = OpenNote(kGoSignedNote, *verifier);
   ASSERT_TRUE(text.ok()) << text.status().ToString();
   EXPECT_EQ(*text, kGoText);
+}
+
+// A signer keeps one OpenSSL context for all its signatures: each must be the same bytes a
+// fresh context gives (Ed25519 is deterministic), whatever was signed before and from
+// whichever thread.
+TEST(LedgerNote, ASignerGivesTheSameBytesForTheSameTextEveryTime) {
+  auto signer = NoteSigner::FromPrivateKey(kGoPrivateKey);
+  ASSERT_TRUE(signer.ok());
+  auto verifier = NoteVerifier::Parse(kGoVerifierKey);
+  ASSERT_TRUE(verifier.ok());
+  auto first = SignNote(kGoText, *signer);
+  auto other = SignNote("something else\n", *signer);
+  auto second = SignNote(kGoText, *signer);
+  ASSERT_TRUE(first.ok() && other.ok() && second.ok());
+  EXPECT_EQ(*first, kGoSignedNote);
+  EXPECT_EQ(*second, kGoSignedNote);
+  EXPECT_TRUE(OpenNote(*other, *verifier).ok());
+  auto a = signer->SignRaw("raw message");
+  auto b = signer->SignRaw("raw message");
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(*a, *b);
+  EXPECT_TRUE(verifier->VerifyRaw("raw message", *a));
+
+  // Copies share the context; threads that find it busy sign with a fresh one.
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, copy = *signer, t] {
+      for (int i = 0; i < 100; ++i) {
+        const NoteSigner& s = t % 2 ? copy : *signer;
+        auto sig = s.SignRaw(i % 2 ? "raw message" : "another message");
+        if (!sig.ok() || (i % 2 && *sig != *a) || !verifier->VerifyRaw(i % 2 ? "raw message" : "another message", *sig))
+          ++wrong;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_FALSE(NoteSigner().SignRaw("no key").ok());
 }
 
 TEST(LedgerNote, SpecExampleVerifierKeyParses) {
