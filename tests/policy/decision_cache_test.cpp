@@ -8,6 +8,7 @@
 #include <random>
 
 #include "policy/decide.h"
+#include "load_decider.h"
 
 namespace tg::policy {
 namespace {
@@ -16,12 +17,7 @@ const std::vector<std::vector<std::string>> kConfigurations = {
     {"baseline"},        {"los-angeles-county", "los-angeles-city"}, {"cook-county", "chicago"},
     {"new-jersey"},      {"oregon"},  {"washington"}, {"philadelphia"}, {"bernalillo-county"}};
 
-std::unique_ptr<Decider> Load(const std::vector<std::string>& packs) {
-  auto d = Decider::Load(std::string(TG_SOURCE_DIR) + "/policies", packs, "",
-                         std::string(TG_SHARED_DIR) + "/data/ca-offense-codes.csv");
-  EXPECT_TRUE(d.ok()) << d.status().ToString();
-  return d.ok() ? std::move(d.value()) : nullptr;
-}
+using testing::LoadDecider;
 
 template <class T>
 const T& Pick(std::mt19937_64& rng, const std::vector<T>& v) {
@@ -95,8 +91,8 @@ TEST(DecisionCache, SharedDecisionsEqualFreshEvaluationInEveryPack) {
   uint64_t total_hits = 0;
   for (const auto& packs : kConfigurations) {
     SCOPED_TRACE(packs[0]);
-    auto cached = Load(packs);
-    auto fresh = Load(packs);
+    auto cached = LoadDecider(packs);
+    auto fresh = LoadDecider(packs);
     ASSERT_TRUE(cached && fresh);
     fresh->SetCacheCapacity(0);
     ASSERT_TRUE(cached->cache_stats().enabled) << cached->cache_stats().why_not;
@@ -150,7 +146,7 @@ TEST(DecisionCache, SharedDecisionsEqualFreshEvaluationInEveryPack) {
 }
 
 TEST(DecisionCache, RecordsWithEqualReadAttributesShareOneEvaluation) {
-  auto d = Load({"baseline"});
+  auto d = LoadDecider({"baseline"});
   ASSERT_TRUE(d);
   RequestFacts f;
   f.agency = kAgencies[0];

@@ -7,16 +7,12 @@
 #include <functional>
 
 #include "policy/decide.h"
+#include "load_decider.h"
 
 namespace tg::policy {
 namespace {
 
-std::unique_ptr<Decider> Load(const std::vector<std::string>& packs) {
-  auto d = Decider::Load(std::string(TG_SOURCE_DIR) + "/policies", packs, "",
-                         std::string(TG_SHARED_DIR) + "/data/ca-offense-codes.csv");
-  EXPECT_TRUE(d.ok()) << d.status().ToString();
-  return d.ok() ? std::move(d.value()) : nullptr;
-}
+using testing::LoadDecider;
 
 using Rows = std::vector<std::vector<ActionDecision>>;
 
@@ -29,8 +25,8 @@ std::string Outcomes(const Rows& rows) {
 
 TEST(FactsLayer, FactsDifferingInAnyOneFieldGetTheirOwnEntitiesAndContext) {
   const std::vector<std::string> packs = {"los-angeles-county", "los-angeles-city"};
-  auto kept = Load(packs);
-  auto fresh = Load(packs);
+  auto kept = LoadDecider(packs);
+  auto fresh = LoadDecider(packs);
   ASSERT_TRUE(kept && fresh);
   fresh->SetCacheCapacity(0);
 

@@ -9,17 +9,13 @@
 #include <thread>
 
 #include "policy/decide.h"
+#include "load_decider.h"
 #include "policy/offense.h"
 
 namespace tg::policy {
 namespace {
 
-std::unique_ptr<Decider> Load(const std::vector<std::string>& packs) {
-  auto d = Decider::Load(std::string(TG_SOURCE_DIR) + "/policies", packs, "",
-                         std::string(TG_SHARED_DIR) + "/data/ca-offense-codes.csv");
-  EXPECT_TRUE(d.ok()) << d.status().ToString();
-  return d.ok() ? std::move(d.value()) : nullptr;
-}
+using testing::LoadDecider;
 
 // An immigration office asking to be notified of a release: under California's packs (not
 // Los Angeles', which refuse it outright) the answer turns on the offense qualification.
@@ -71,8 +67,8 @@ std::vector<std::string> Outcomes(Decider& memo, Decider& fresh, const RequestFa
 const records::TimeMs kNow = records::TimeFromCivil(2026, 6, 15) + 10 * records::kMsPerHour;
 
 TEST(PersonMemo, PersonsWithOtherConvictionsAreQualifiedApart) {
-  auto memo = Load({"california"});
-  auto fresh = Load({"california"});
+  auto memo = LoadDecider({"california"});
+  auto fresh = LoadDecider({"california"});
   ASSERT_TRUE(memo && fresh);
   fresh->SetCacheCapacity(0);
   const auto murder = Conviction(1, "PC 187", 'F', kNow - 400 * records::kMsPerDay);
@@ -90,8 +86,8 @@ TEST(PersonMemo, PersonsWithOtherConvictionsAreQualifiedApart) {
 }
 
 TEST(PersonMemo, SamePersonAfterItsConvictionsChange) {
-  auto memo = Load({"california"});
-  auto fresh = Load({"california"});
+  auto memo = LoadDecider({"california"});
+  auto fresh = LoadDecider({"california"});
   ASSERT_TRUE(memo && fresh);
   fresh->SetCacheCapacity(0);
   auto c = Conviction(7, "PC 484", 'M', kNow - 400 * records::kMsPerDay);
@@ -114,8 +110,8 @@ TEST(PersonMemo, SamePersonAfterItsConvictionsChange) {
 TEST(PersonMemo, AnotherDayCanEndALookBackWindow) {
   // New Jersey: notice of release for an indictable conviction within five years. A felony
   // theft convicted on 2021-06-15 is within five years through 2026-06-15 and not after.
-  auto memo = Load({"new-jersey"});
-  auto fresh = Load({"new-jersey"});
+  auto memo = LoadDecider({"new-jersey"});
+  auto fresh = LoadDecider({"new-jersey"});
   ASSERT_TRUE(memo && fresh);
   fresh->SetCacheCapacity(0);
   RequestFacts f = Ice();
@@ -152,8 +148,8 @@ TEST(PersonMemo, QualificationReadsOnlyTheDayOfNow) {
 }
 
 TEST(PersonMemo, ThreadsDecidingAtOnceGetFreshAnswers) {
-  auto memo = Load({"california"});
-  auto fresh = Load({"california"});
+  auto memo = LoadDecider({"california"});
+  auto fresh = LoadDecider({"california"});
   ASSERT_TRUE(memo && fresh);
   fresh->SetCacheCapacity(0);
   const char* statutes[] = {"PC 187", "PC 484", "PC 211", "VC 23152"};
