@@ -37,6 +37,20 @@ std::unique_ptr<Server> StartFixed() {
       r.headers = {{"X-Dup", "1"}, {"X-Other", "o"}, {"x-dup", " 2 "}, {"Content-Type", "text/plain"}};
       return respond(std::move(r));
     }
+    if (req.path == "/big") {  // many writes' worth: the head and body go out in pieces
+      return respond(JsonBody("\"" + std::string(300 * 1024, 'b') + "\""));
+    }
+    if (req.path == "/split") {
+      // Response splitting: CR/LF in a value or name must not start a header of its own.
+      Response r = JsonBody("{}");
+      r.content_type = "application/json\r\nX-Injected: 1";
+      r.headers = {{"X-Note", "a\r\nSet-Cookie: evil=1\n"},
+                   {"Bad\r\nName", "x"},
+                   {"Content-Length", "999"},  // framing is the server's
+                   {"Connection", "close"},
+                   {"X-Ok", "fine"}};
+      return respond(std::move(r));
+    }
     respond(JsonError(404, "not_found", "no route for " + req.path));
   });
   EXPECT_TRUE(s.ok()) << s.status().ToString();
@@ -147,6 +161,28 @@ TEST(ResponseHead, ErrorResponse) {
   EXPECT_EQ(c.ReadResponse(), "HTTP/1.1 404 Not Found\r\nServer: TrustGate\r\nContent-Type: application/json\r\n"
                               "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
   c.Send("GET /ok HTTP/1.1\r\nHost: x\r\n\r\n");  // still open
+  EXPECT_EQ(c.ReadResponse(), OkHead("1.1", nullptr) + kOkBody);
+}
+
+TEST(ResponseHead, LargeBodiesArriveWhole) {
+  auto server = StartFixed();
+  RawConnection c(server->port());
+  std::string body = "\"" + std::string(300 * 1024, 'b') + "\"";
+  for (int i = 0; i < 2; ++i) {
+    c.Send("GET /big HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_EQ(c.ReadResponse(), "HTTP/1.1 200 OK\r\nServer: TrustGate\r\nContent-Type: application/json\r\n"
+                                "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+  }
+}
+
+TEST(ResponseHead, CrLfInHeadersCannotSplitTheResponse) {
+  auto server = StartFixed();
+  RawConnection c(server->port());
+  c.Send("GET /split HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(c.ReadResponse(),
+            "HTTP/1.1 200 OK\r\nServer: TrustGate\r\nContent-Type: application/jsonX-Injected: 1\r\n"
+            "X-Note: aSet-Cookie: evil=1\r\nX-Ok: fine\r\nContent-Length: 2\r\n\r\n{}");
+  c.Send("GET /ok HTTP/1.1\r\nHost: x\r\n\r\n");  // still kept alive despite the handler's Connection
   EXPECT_EQ(c.ReadResponse(), OkHead("1.1", nullptr) + kOkBody);
 }
 
