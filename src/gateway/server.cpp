@@ -411,6 +411,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     busy_ = false;
     // Do not hold a large body per idle connection; the head's few hundred bytes are reused.
     std::string().swap(out_body_);
+    if (out_head_.capacity() > 8192) std::string().swap(out_head_);  // it held a TLS body
     if (ec) return Close();
     if (draining_) return Drain();
     if (!keep) return Close();  // the head said "Connection: close" (1.1) or no keep-alive (1.0)
