@@ -186,5 +186,19 @@ TEST(ResponseHead, CrLfInHeadersCannotSplitTheResponse) {
   EXPECT_EQ(c.ReadResponse(), OkHead("1.1", nullptr) + kOkBody);
 }
 
+TEST(ResponseHead, ARefusalBeforeParsingDoesNotAnswerAsThePreviousRequest) {
+  auto server = StartFixed();
+  RawConnection c(server->port());
+  c.Send("HEAD /ok HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+  EXPECT_EQ(c.ReadResponse(/*head_only=*/true), OkHead("1.0", "keep-alive"));
+  // The next request's header block is over the limit: its 431 is an HTTP/1.1 answer with
+  // its body, not a HEAD's bodiless HTTP/1.0 one.
+  c.Send("GET /ok HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'a') + "\r\n\r\n");
+  std::string body = JsonError(431, "header_too_large", "request header block exceeds 16384 bytes").body;
+  EXPECT_EQ(c.ReadResponse(), "HTTP/1.1 431 Request Header Fields Too Large\r\nServer: TrustGate\r\n"
+                              "Content-Type: application/json\r\nConnection: close\r\nContent-Length: " +
+                                  std::to_string(body.size()) + "\r\n\r\n" + body);
+}
+
 }  // namespace
 }  // namespace tg::gateway
