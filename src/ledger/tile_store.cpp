@@ -59,11 +59,14 @@ Status TileStore::Stage(uint64_t size, std::vector<std::pair<TileRef, std::strin
     s = {ref.width, bytes};
     staged_bytes_ += bytes->size();
   }
+  // The writer needs waking only for the first round of its delay (it then sleeps until
+  // the delay ends) or when memory runs over; a wake-up per commit cost a context switch.
+  bool wake = queue_.empty() || staged_bytes_ > options_.max_staged_bytes || drain_waiters_ > 0;
   if (queue_.empty()) first_queued_ = std::chrono::steady_clock::now();
   queue_.push_back(std::move(round));
   ++staged_rounds_;
   lock.unlock();
-  cv_.notify_all();
+  if (wake) cv_.notify_all();
   return Status::OK();
 }
 
