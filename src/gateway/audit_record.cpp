@@ -2,7 +2,9 @@
 
 #include <array>
 #include <charconv>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
@@ -45,6 +47,15 @@ constexpr auto kPlain = [] {
   return t;
 }();
 
+// Whether any of the 8 bytes in `w` needs more than copying: below 0x20, '"', '\\', or
+// 0x80 and up (UTF-8 to check). Exact for "none"; the byte loop sorts out which.
+inline bool AnySpecialByte(uint64_t w) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+  auto has_zero = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+  uint64_t below_space = (w - 0x20 * kOnes) & ~w & kHigh;
+  return ((w & kHigh) | below_space | has_zero(w ^ ('"' * kOnes)) | has_zero(w ^ ('\\' * kOnes))) != 0;
+}
+
 }  // namespace
 
 bool AppendJsonString(std::string& out, std::string_view s) {
@@ -56,6 +67,15 @@ bool AppendJsonString(std::string& out, std::string_view s) {
   auto* end = p + s.size();
   auto* run = p;
   while (p < end) {
+    // Plain text a word at a time (most of a record is ids, names and policy ids).
+    if (end - p >= 8) {
+      uint64_t w;
+      std::memcpy(&w, p, 8);
+      if (!AnySpecialByte(w)) {
+        p += 8;
+        continue;
+      }
+    }
     unsigned char c = *p;
     if (kPlain[c]) { ++p; continue; }
     if (c >= 0x80) {
