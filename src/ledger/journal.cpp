@@ -142,6 +142,20 @@ Status Journal::Grow(uint64_t needed) {
   return Status::OK();
 }
 
+Status Journal::Reserve(uint64_t size) {
+  static const std::string kZeros(64 << 10, '\0');
+  uint64_t target = (size + 4095) / 4096 * 4096;
+  if (target <= allocated_) return Status::OK();
+  for (uint64_t at = allocated_; at < target;) {
+    size_t n = size_t(std::min<uint64_t>(kZeros.size(), target - at));
+    TG_RETURN_IF_ERROR(WriteAt(fd_, std::string_view(kZeros).substr(0, n), at));
+    at += n;
+  }
+  if (::fdatasync(fd_) != 0) return Status::IOError("journal fdatasync: " + std::string(std::strerror(errno)));
+  allocated_ = target;
+  return Status::OK();
+}
+
 namespace {
 // The entries (and attachments) of a record's payload; false when it is malformed.
 bool SplitPayload(std::string_view payload, bool attached, JournalRecord& r) {

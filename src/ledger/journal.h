@@ -70,6 +70,13 @@ class Journal {
                 const std::vector<std::string_view>& attachments = {});
   // Bytes of header and records (the zeros written ahead of them not counted).
   uint64_t bytes() const { return bytes_; }
+  // Writes zeros ahead so that the file holds at least `size` bytes (rounded up to 4 KiB),
+  // and fdatasyncs them: appends below that size then neither write zeros nor change the
+  // file's size. For a journal not yet appended to by another thread (the spare being
+  // prepared): it and Append must not run at once. On failure the journal is as before.
+  Status Reserve(uint64_t size);
+  // The file's size: records, then the zeros written ahead.
+  uint64_t allocated() const { return allocated_; }
 
  private:
   Journal(std::string path, int fd, uint64_t bytes)

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <deque>
@@ -117,6 +118,7 @@ struct Log::Impl {
   // empty journal based there (PrepareSpare), and the next commit switches to it. So
   // nothing is copied, and no file is synced, on the committer's thread.
   std::mutex prepare_mu;  // held through PrepareSpare, so a close waits for one in flight
+  std::atomic<bool> close_requested{false};  // set before a close waits for prepare_mu
   std::mutex spare_mu;
   std::string journal_path, spare_path;  // under spare_mu
   uint64_t journal_from = 0;             // under spare_mu
@@ -386,6 +388,16 @@ void Log::Impl::PrepareSpare(uint64_t synced_size, const std::string& note) {
   if (!KeeperHasThrough(synced_size)) return;
   auto j = Journal::Create(path, note);
   if (!j.ok()) return;  // the current journal goes on growing; a later sync tries again
+  // Zeros written ahead here, off the committer's thread and in a file it is not syncing,
+  // for as far as the journal will grow before it restarts: the committer then neither
+  // writes zeros nor flushes them with its appends. In steps with an fdatasync each, so the
+  // device's queue stays short for the committer's syncs; best effort (a journal with less
+  // written ahead grows as it goes), and given up when the log closes.
+  const uint64_t ahead = options.journal_max_bytes + kJournalGrowBytes;
+  for (uint64_t at = (*j)->allocated(); at < ahead && !close_requested;) {
+    at = std::min(ahead, at + kJournalGrowBytes * 8);
+    if (!(*j)->Reserve(at).ok()) break;
+  }
   std::lock_guard lock(spare_mu);
   prepared = std::move(j.value());
 }
@@ -407,6 +419,7 @@ bool Log::Impl::KeeperHasThrough(uint64_t tree_size) {
 Status Log::Impl::MakeBase(const std::string& note) {
   {
     // After this no spare is written: a close must not race one onto D/journal.
+    close_requested = true;  // a spare being written ahead stops early
     std::lock_guard preparing(prepare_mu);
     std::lock_guard lock(spare_mu);
     closing = true;

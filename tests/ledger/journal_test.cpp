@@ -217,6 +217,31 @@ TEST(LedgerJournal, ZerosAfterATornRecordKeepItTornButDataAfterThemIsCorruption)
   EXPECT_EQ(ts.status().code(), Code::kCorruption);
 }
 
+// Reserve writes zeros ahead durably; appends below that size change neither the size
+// nor what is read back.
+TEST(LedgerJournal, ReservedZerosAreWrittenAheadAndAppendsStayWithinThem) {
+  TempDir dir;
+  const std::string path = dir / "journal";
+  auto j = Journal::Create(path, "base note\n");
+  ASSERT_TRUE(j.ok()) << j.status().ToString();
+  ASSERT_TRUE((*j)->Reserve(3 * kJournalGrowBytes + 1).ok());
+  const uint64_t reserved = fs::file_size(path);
+  EXPECT_EQ(reserved, (3 * kJournalGrowBytes + 4096) / 4096 * 4096);
+  EXPECT_EQ((*j)->allocated(), reserved);
+  ASSERT_TRUE((*j)->Reserve(1000).ok());  // smaller: nothing to do
+  EXPECT_EQ(fs::file_size(path), reserved);
+  std::string entry(1000, 'e');
+  std::vector<std::string_view> one{entry};
+  uint64_t n = 0;
+  while ((*j)->bytes() + 2000 < 2 * kJournalGrowBytes) ASSERT_TRUE((*j)->Append(n++, one).ok());
+  EXPECT_EQ(fs::file_size(path), reserved) << "appends went over the reserved zeros";
+  auto read = Journal::Read(path);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_FALSE(read->torn_tail);
+  ASSERT_EQ(read->records.size(), n);
+  EXPECT_EQ(read->records.back().first_index, n - 1);
+}
+
 TEST(LedgerJournal, ADamagedHeaderIsCorruption) {
   TempDir dir;
   ASSERT_TRUE(Log::Init(dir / "log", "example.gov/log").ok());
@@ -273,6 +298,39 @@ TEST(LedgerJournal, APassedSizeLimitSyncsTheTilesAndRestartsTheJournal) {
   EXPECT_EQ(*(*reopened)->ReadEntry(total - 1), LogEntry(total - 1));
   // Reopening leaves one journal based at the recovered size.
   EXPECT_FALSE(std::filesystem::exists(dir / "copy/journal.2"));
+}
+
+// The journal a restart switches to was written ahead (on the tile writer's thread) for as
+// far as it will grow: right after the switch it is already that long, where growing as it
+// went would have left it about one step past its few records.
+TEST(LedgerJournal, TheJournalARestartSwitchesToIsWrittenAheadForItsWholeLength) {
+  TempDir dir;
+  ASSERT_TRUE(Log::Init(dir / "log", "example.gov/log").ok());
+  LogOptions o = Quick();
+  o.journal_max_bytes = 2 * kJournalGrowBytes;
+  auto log = Log::Open(dir / "log", o);
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  const std::string entry(1000, 'x');
+  for (int batch = 0; batch < 400 && (*log)->Stats().base_syncs == 0; ++batch) {
+    std::vector<Ticket> tickets;
+    for (int i = 0; i < 200; ++i) {
+      auto t = (*log)->Append(entry);
+      ASSERT_TRUE(t.ok()) << t.status().ToString();
+      tickets.push_back(*t);
+    }
+    for (auto& t : tickets) ASSERT_TRUE(t.Wait().ok());
+  }
+  ASSERT_GT((*log)->Stats().base_syncs, 0u);
+  // The current journal is the one based higher.
+  auto verifier = NoteVerifier::Parse((*log)->verifier_key());
+  auto a = Journal::Read(dir / "log/journal"), b = Journal::Read(dir / "log/journal.2");
+  ASSERT_TRUE(a.ok() && b.ok());
+  auto base_a = OpenCheckpoint(a->base_note, *verifier), base_b = OpenCheckpoint(b->base_note, *verifier);
+  ASSERT_TRUE(base_a.ok() && base_b.ok());
+  const bool b_newer = base_b->size > base_a->size;
+  const JournalContents& newer = b_newer ? *b : *a;
+  EXPECT_LT(newer.end + kJournalGrowBytes, o.journal_max_bytes) << "few records since the switch";
+  EXPECT_GE(fs::file_size(dir / (b_newer ? "log/journal.2" : "log/journal")), o.journal_max_bytes + kJournalGrowBytes);
 }
 
 // The older file's records past the newer base come first; a gap, an overlap or a torn
