@@ -393,7 +393,8 @@ void Log::Impl::PrepareSpare(uint64_t synced_size, const std::string& note) {
   // writes zeros nor flushes them with its appends. In steps with an fdatasync each, so the
   // device's queue stays short for the committer's syncs; best effort (a journal with less
   // written ahead grows as it goes), and given up when the log closes.
-  const uint64_t ahead = options.journal_max_bytes + kJournalGrowBytes;
+  // At most 256 MiB: this holds up the tile writer, whose staged tiles must not pile up.
+  const uint64_t ahead = std::min(options.journal_max_bytes, uint64_t(256) << 20) + kJournalGrowBytes;
   for (uint64_t at = (*j)->allocated(); at < ahead && !close_requested;) {
     at = std::min(ahead, at + kJournalGrowBytes * 8);
     if (!(*j)->Reserve(at).ok()) break;
