@@ -390,14 +390,16 @@ void Log::Impl::PrepareSpare(uint64_t synced_size, const std::string& note) {
   if (!j.ok()) return;  // the current journal goes on growing; a later sync tries again
   // Zeros written ahead here, off the committer's thread and in a file it is not syncing,
   // for as far as the journal will grow before it restarts: the committer then neither
-  // writes zeros nor flushes them with its appends. In steps with an fdatasync each, so the
-  // device's queue stays short for the committer's syncs; best effort (a journal with less
+  // writes zeros nor flushes them with its appends. In 1 MiB steps, each fdatasynced and
+  // followed by a pause: a committer's fdatasync then waits for about 1 ms of zeros at most
+  // (8 MiB steps without pauses raised p99 from 10 to 21 ms). Best effort (a journal with less
   // written ahead grows as it goes), and given up when the log closes.
   // At most 256 MiB: this holds up the tile writer, whose staged tiles must not pile up.
   const uint64_t ahead = std::min(options.journal_max_bytes, uint64_t(256) << 20) + kJournalGrowBytes;
   for (uint64_t at = (*j)->allocated(); at < ahead && !close_requested;) {
-    at = std::min(ahead, at + kJournalGrowBytes * 8);
+    at = std::min(ahead, at + kJournalGrowBytes);
     if (!(*j)->Reserve(at).ok()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));  // the committer's syncs go between
   }
   std::lock_guard lock(spare_mu);
   prepared = std::move(j.value());
