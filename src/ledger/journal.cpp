@@ -1,6 +1,7 @@
 #include "ledger/journal.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -212,10 +213,56 @@ Result<JournalContents> MergeJournals(JournalContents older, JournalContents new
   return out;
 }
 
+namespace {
+// Reads up to `len` bytes at `offset` into `out`; fewer only at the end of the file.
+Result<size_t> ReadAt(int fd, char* out, size_t len, uint64_t offset, const std::string& path) {
+  size_t done = 0;
+  while (done < len) {
+    ssize_t n = ::pread(fd, out + done, len - done, off_t(offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Status::IOError("read " + path + ": " + std::strerror(errno));
+    if (n == 0) break;
+    done += size_t(n);
+  }
+  return done;
+}
+}  // namespace
+
 Result<JournalContents> Journal::Read(const std::string& path) {
-  auto data = ReadWholeFile(path);
-  if (!data.ok()) return data.status();
-  return Parse(*data, path);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return Status::NotFound("no such file: " + path);
+    return Status::IOError("open " + path + ": " + std::strerror(errno));
+  }
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat st;
+  if (::fstat(fd, &st) != 0) return Status::IOError("stat " + path + ": " + std::strerror(errno));
+  // The zeros written ahead (up to 257 MiB in a spare journal) are found from the end a
+  // block at a time and not read into memory with the records.
+  uint64_t end = uint64_t(st.st_size);
+  std::string block(size_t(1) << 20, '\0');
+  while (end > 0) {
+    uint64_t from = end > block.size() ? end - block.size() : 0;
+    auto n = ReadAt(fd, block.data(), size_t(end - from), from, path);
+    if (!n.ok()) return n.status();
+    size_t last = std::string_view(block.data(), *n).find_last_not_of('\0');
+    if (last != std::string_view::npos) {
+      end = from + last + 1;
+      break;
+    }
+    end = from;
+  }
+  // Parse finds the records' end itself; the last record may end in zero bytes (its hash),
+  // so some of the zeros after the last non-zero byte go with it.
+  end = std::min<uint64_t>(uint64_t(st.st_size), end + 4096);
+  std::string data(size_t(end), '\0');
+  auto n = ReadAt(fd, data.data(), data.size(), 0, path);
+  if (!n.ok()) return n.status();
+  data.resize(*n);
+  return Parse(data, path);
 }
 
 Result<JournalContents> Journal::Parse(std::string_view in, const std::string& path) {

@@ -55,7 +55,8 @@ class Journal {
   // atomically (temp file, fsync, rename, directory fsync), and opens it for appends. The
   // file is private (mode 0600): attachments are not public.
   static Result<std::unique_ptr<Journal>> Create(const std::string& path, const std::string& base_note);
-  // Reads a journal. NotFound when there is none; Corruption when the header or a record
+  // Reads a journal (not the zeros written ahead: memory holds only the header and the
+  // records). NotFound when there is none; Corruption when the header or a record
   // followed by others is damaged. A short or damaged last record is cut off (torn_tail);
   // zeros after the last record are the space written ahead, not a tail.
   static Result<JournalContents> Read(const std::string& path);

@@ -242,6 +242,35 @@ TEST(LedgerJournal, ReservedZerosAreWrittenAheadAndAppendsStayWithinThem) {
   EXPECT_EQ(read->records.back().first_index, n - 1);
 }
 
+// Read leaves the zeros written ahead on disk, but a last record whose hash ends in zero
+// bytes is still whole: such a record must not pass for a torn one.
+TEST(LedgerJournal, ALastRecordEndingInZeroBytesIsReadWholeBeforeReservedZeros) {
+  TempDir dir;
+  const std::string path = dir / "journal";
+  auto j = Journal::Create(path, "base note\n");
+  ASSERT_TRUE(j.ok()) << j.status().ToString();
+  FILE* f = std::fopen(path.c_str(), "rb");
+  ASSERT_NE(f, nullptr);
+  uint64_t n = 0;
+  char last = 1;
+  for (; last != 0 && n < 20000; ++n) {
+    std::string entry = "entry " + std::to_string(n);
+    ASSERT_TRUE((*j)->Append(n, {entry}).ok());
+    ASSERT_EQ(std::fseek(f, long((*j)->bytes() - 1), SEEK_SET), 0);
+    std::fflush(f);
+    last = char(std::fgetc(f));
+  }
+  std::fclose(f);
+  ASSERT_EQ(last, 0) << "no record of " << n << " ended in a zero byte";
+  ASSERT_TRUE((*j)->Reserve((*j)->bytes() + 3 * kJournalGrowBytes).ok());
+  auto read = Journal::Read(path);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_FALSE(read->torn_tail);
+  EXPECT_EQ(read->end, (*j)->bytes());
+  ASSERT_EQ(read->records.size(), n);
+  EXPECT_EQ(read->records.back().entries[0], "entry " + std::to_string(n - 1));
+}
+
 TEST(LedgerJournal, ADamagedHeaderIsCorruption) {
   TempDir dir;
   ASSERT_TRUE(Log::Init(dir / "log", "example.gov/log").ok());
