@@ -129,29 +129,32 @@ Status Journal::Append(uint64_t first_index, const std::vector<std::string_view>
   return Status::OK();
 }
 
-Status Journal::Grow(uint64_t needed) {
-  // Real zeros, not fallocate: ext4 keeps fallocated blocks "unwritten", and converting
-  // them on first write is a metadata update each fdatasync would have to carry.
+namespace {
+// Writes zeros over [from, to) of the file. Real zeros, not fallocate: ext4 keeps
+// fallocated blocks "unwritten", and converting them on first write is a metadata update
+// each fdatasync would have to carry.
+Status WriteZeros(int fd, uint64_t from, uint64_t to) {
   static const std::string kZeros(64 << 10, '\0');
-  uint64_t target = (needed + kJournalGrowBytes + 4095) / 4096 * 4096;
-  for (uint64_t at = allocated_; at < target;) {
-    size_t n = size_t(std::min<uint64_t>(kZeros.size(), target - at));
-    TG_RETURN_IF_ERROR(WriteAt(fd_, std::string_view(kZeros).substr(0, n), at));
+  for (uint64_t at = from; at < to;) {
+    size_t n = size_t(std::min<uint64_t>(kZeros.size(), to - at));
+    TG_RETURN_IF_ERROR(WriteAt(fd, std::string_view(kZeros).substr(0, n), at));
     at += n;
   }
+  return Status::OK();
+}
+}  // namespace
+
+Status Journal::Grow(uint64_t needed) {
+  uint64_t target = (needed + kJournalGrowBytes + 4095) / 4096 * 4096;
+  TG_RETURN_IF_ERROR(WriteZeros(fd_, allocated_, target));
   allocated_ = target;  // made durable by the fdatasync of the append that needed it
   return Status::OK();
 }
 
 Status Journal::Reserve(uint64_t size) {
-  static const std::string kZeros(64 << 10, '\0');
   uint64_t target = (size + 4095) / 4096 * 4096;
   if (target <= allocated_) return Status::OK();
-  for (uint64_t at = allocated_; at < target;) {
-    size_t n = size_t(std::min<uint64_t>(kZeros.size(), target - at));
-    TG_RETURN_IF_ERROR(WriteAt(fd_, std::string_view(kZeros).substr(0, n), at));
-    at += n;
-  }
+  TG_RETURN_IF_ERROR(WriteZeros(fd_, allocated_, target));
   if (::fdatasync(fd_) != 0) return Status::IOError("journal fdatasync: " + std::string(std::strerror(errno)));
   allocated_ = target;
   return Status::OK();
