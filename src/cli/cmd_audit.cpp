@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "gateway/audit_source.h"
 #include "gateway/audit_store.h"
 #include "ledger/verify.h"
 #include "oversight/audit_event.h"
@@ -25,33 +26,9 @@ namespace {
 namespace fs = std::filesystem;
 using oversight::AuditEvent;
 
-// The gateway's audit store (DIR/audit.db) as an AuditSource: rows are read by log index
-// from 0 until the first index not there (the store keeps indexes contiguous).
-class GatewayAuditSource : public oversight::AuditSource {
- public:
-  explicit GatewayAuditSource(std::unique_ptr<gateway::AuditStore> store) : store_(std::move(store)) {}
-  Status ForEach(const oversight::AuditQuery& q,
-                 const std::function<bool(const AuditEvent&)>& visit) override {
-    for (uint64_t i = q.from_index;; ++i) {
-      auto row = store_->Read(i);
-      if (!row.ok()) {
-        if (row.status().code() == Code::kNotFound) return Status::OK();
-        return row.status();
-      }
-      auto e = oversight::ParseAuditEvent(row->record, i);
-      if (!e.ok()) return Status::Corruption("audit record " + std::to_string(i) + ": " + e.status().message());
-      if (q.from_time && e->time < *q.from_time) continue;
-      if (q.to_time && e->time >= *q.to_time) continue;
-      if (!visit(*e)) return Status::OK();
-    }
-  }
-
- private:
-  std::unique_ptr<gateway::AuditStore> store_;
-};
-
 struct Inputs {
   std::unique_ptr<records::Store> store;
+  std::unique_ptr<gateway::AuditStore> audit_store;  // outlives `source`, which may read it
   std::unique_ptr<oversight::AuditSource> source;
 };
 
@@ -76,7 +53,8 @@ Inputs OpenInputs(const std::string& dir, const std::string& events_file) {
   }
   auto audit = gateway::AuditStore::Open(audit_path);
   if (!audit.ok()) Fail("cannot open the audit store " + audit_path + ": " + audit.status().message());
-  in.source = std::make_unique<GatewayAuditSource>(std::move(*audit));
+  in.audit_store = std::move(*audit);
+  in.source = std::make_unique<gateway::AuditStoreSource>(*in.audit_store);
   return in;
 }
 
