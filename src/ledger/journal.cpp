@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 #include "ledger/files.h"
@@ -22,6 +23,8 @@ constexpr char kAttachedMagic[] = "TGJA";    // entries, each with its attachmen
 constexpr size_t kRecordFixed = 4 + 8 + 4 + 4;  // magic, first index, count, payload length
 // One append is split into records of at most this payload (the length field is 32 bits).
 constexpr size_t kMaxRecordPayload = size_t(256) << 20;
+// Zeros are written ahead in pieces of this size.
+constexpr size_t kZeroChunk = size_t(1) << 20;
 
 void PutU32(std::string& out, uint32_t v) {
   for (int s = 24; s >= 0; s -= 8) out.push_back(static_cast<char>((v >> s) & 0xFF));
@@ -81,13 +84,62 @@ std::string Header(const std::string& base_note) {
 
 Result<std::unique_ptr<Journal>> Journal::Create(const std::string& path, const std::string& base_note) {
   std::string header = Header(base_note);
+  size_t header_size = header.size();
+  // Zeros to the end of the header's block: the file is then a whole number of blocks,
+  // which direct writes need, and reads as a journal with no records (zeros after them).
+  header.resize((header.size() + kBlock - 1) / kBlock * kBlock, '\0');
   TG_RETURN_IF_ERROR(ReplaceFileDurably(path, header, 0600));
-  int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+  // Direct I/O: the records go from our buffer to the disk without page-cache pages, which
+  // on a VM cost a host page fault each when fresh (docs/log-format.md, "Journal"). Where
+  // the filesystem refuses it (tmpfs), buffered writes do the same work.
+  bool direct = true;
+  int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC | O_DIRECT);
+  if (fd < 0 && errno == EINVAL) {
+    direct = false;
+    fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+  }
   if (fd < 0) return Status::IOError("open " + path + ": " + std::strerror(errno));
-  return std::unique_ptr<Journal>(new Journal(path, fd, header.size()));
+  auto j = std::unique_ptr<Journal>(new Journal(path, fd, header_size, header.size(), direct));
+  j->tail_.assign(header, header_size - header_size % kBlock, header_size % kBlock);
+  return j;
 }
 
-Journal::~Journal() { ::close(fd_); }
+Journal::~Journal() {
+  ::close(fd_);
+  std::free(buffer_);
+}
+
+char* Journal::Buffer(size_t size) {
+  if (size > buffer_size_) {
+    size_t want = std::max(size, buffer_size_ * 2);
+    void* p = std::aligned_alloc(kBlock, want);
+    if (p == nullptr) return nullptr;
+    std::free(buffer_);
+    buffer_ = static_cast<char*>(p);
+    buffer_size_ = want;
+  }
+  return buffer_;
+}
+
+Status Journal::WriteBlocks(std::string_view bytes, uint64_t offset) {
+  if (!direct_) return WriteAt(fd_, bytes, offset);
+  for (size_t done = 0; done < bytes.size();) {
+    ssize_t n = ::pwrite(fd_, bytes.data() + done, bytes.size() - done, off_t(offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EINVAL) break;
+    if (n < 0) return Status::IOError(std::string("journal write: ") + std::strerror(errno));
+    done += size_t(n);
+    if (done == bytes.size()) return Status::OK();
+  }
+  // The filesystem opened the file for direct I/O yet refuses the write (an alignment it
+  // needs beyond kBlock): go on buffered, from the start of these blocks.
+  int fd = ::open(path_.c_str(), O_RDWR | O_CLOEXEC);
+  if (fd < 0) return Status::IOError("open " + path_ + ": " + std::strerror(errno));
+  ::close(fd_);
+  fd_ = fd;
+  direct_ = false;
+  return WriteAt(fd_, bytes, offset);
+}
 
 namespace {
 // Appends to `out` the records holding entries [from, to) with their attachments, if any.
@@ -135,9 +187,20 @@ Status Journal::Append(uint64_t first_index, const std::vector<std::string_view>
   }
   if (from < entries.size() || entries.empty()) PutRecord(rec, first_index, entries, attachments, from, entries.size(), payload);
   if (bytes_ + rec.size() > allocated_) TG_RETURN_IF_ERROR(Grow(bytes_ + rec.size()));
-  TG_RETURN_IF_ERROR(WriteAt(fd_, rec, bytes_));
+  // Whole blocks from the one the last record ended in: its start (kept in tail_), the
+  // record, zeros to the block's end (the zeros written ahead are there already).
+  uint64_t start = bytes_ - tail_.size();
+  size_t len = (tail_.size() + rec.size() + kBlock - 1) / kBlock * kBlock;
+  char* buf = Buffer(len);
+  if (buf == nullptr) return Status::ResourceExhausted("journal append: no memory for " + std::to_string(len) + " bytes");
+  std::memcpy(buf, tail_.data(), tail_.size());
+  std::memcpy(buf + tail_.size(), rec.data(), rec.size());
+  std::memset(buf + tail_.size() + rec.size(), 0, len - tail_.size() - rec.size());
+  TG_RETURN_IF_ERROR(WriteBlocks(std::string_view(buf, len), start));
   if (::fdatasync(fd_) != 0) return Status::IOError(std::string("journal fdatasync: ") + std::strerror(errno));
   bytes_ += rec.size();
+  size_t keep = size_t(bytes_ % kBlock);
+  tail_.assign(buf + tail_.size() + rec.size() - keep, keep);
   return Status::OK();
 }
 
@@ -145,28 +208,39 @@ namespace {
 // Writes zeros over [from, to) of the file. Real zeros, not fallocate: ext4 keeps
 // fallocated blocks "unwritten", and converting them on first write is a metadata update
 // each fdatasync would have to carry.
-Status WriteZeros(int fd, uint64_t from, uint64_t to) {
-  static const std::string kZeros(64 << 10, '\0');
+// Both ends are multiples of kBlock (direct I/O).
+const char* Zeros() {
+  static const char* zeros = [] {
+    void* p = std::aligned_alloc(Journal::kBlock, kZeroChunk);
+    if (p != nullptr) std::memset(p, 0, kZeroChunk);
+    return static_cast<const char*>(p);
+  }();
+  return zeros;
+}
+}  // namespace
+
+Status Journal::WriteZeros(uint64_t from, uint64_t to) {
+  const char* zeros = Zeros();
+  if (zeros == nullptr) return Status::ResourceExhausted("journal: no memory for a block of zeros");
   for (uint64_t at = from; at < to;) {
-    size_t n = size_t(std::min<uint64_t>(kZeros.size(), to - at));
-    TG_RETURN_IF_ERROR(WriteAt(fd, std::string_view(kZeros).substr(0, n), at));
+    size_t n = size_t(std::min<uint64_t>(kZeroChunk, to - at));
+    TG_RETURN_IF_ERROR(WriteBlocks(std::string_view(zeros, n), at));
     at += n;
   }
   return Status::OK();
 }
-}  // namespace
 
 Status Journal::Grow(uint64_t needed) {
-  uint64_t target = (needed + kJournalGrowBytes + 4095) / 4096 * 4096;
-  TG_RETURN_IF_ERROR(WriteZeros(fd_, allocated_, target));
+  uint64_t target = (needed + kJournalGrowBytes + kBlock - 1) / kBlock * kBlock;
+  TG_RETURN_IF_ERROR(WriteZeros(allocated_, target));
   allocated_ = target;  // made durable by the fdatasync of the append that needed it
   return Status::OK();
 }
 
 Status Journal::Reserve(uint64_t size) {
-  uint64_t target = (size + 4095) / 4096 * 4096;
+  uint64_t target = (size + kBlock - 1) / kBlock * kBlock;
   if (target <= allocated_) return Status::OK();
-  TG_RETURN_IF_ERROR(WriteZeros(fd_, allocated_, target));
+  TG_RETURN_IF_ERROR(WriteZeros(allocated_, target));
   if (::fdatasync(fd_) != 0) return Status::IOError("journal fdatasync: " + std::string(std::strerror(errno)));
   allocated_ = target;
   return Status::OK();

@@ -78,16 +78,31 @@ class Journal {
   Status Reserve(uint64_t size);
   // The file's size: records, then the zeros written ahead.
   uint64_t allocated() const { return allocated_; }
+  // Whether writes bypass the page cache (O_DIRECT); false where the filesystem refuses it.
+  bool direct() const { return direct_; }
+
+  // Every write covers whole blocks of this size at offsets that are multiples of it.
+  static constexpr size_t kBlock = 4096;
 
  private:
-  Journal(std::string path, int fd, uint64_t bytes)
-      : path_(std::move(path)), fd_(fd), bytes_(bytes), allocated_(bytes) {}
+  Journal(std::string path, int fd, uint64_t bytes, uint64_t allocated, bool direct)
+      : path_(std::move(path)), fd_(fd), bytes_(bytes), allocated_(allocated), direct_(direct) {}
   // Writes zeros so that the file holds at least `needed` bytes, plus kJournalGrowBytes.
   Status Grow(uint64_t needed);
+  // Writes zeros over [from, to), both multiples of kBlock.
+  Status WriteZeros(uint64_t from, uint64_t to);
+  // Writes whole blocks at a block offset; falls back to buffered I/O if a direct write is refused.
+  Status WriteBlocks(std::string_view bytes, uint64_t offset);
+  // The block-aligned write buffer, at least `size` bytes; null when out of memory.
+  char* Buffer(size_t size);
   std::string path_;
   int fd_;
   uint64_t bytes_;      // where the next record goes
-  uint64_t allocated_;  // the file's size: records, then zeros
+  uint64_t allocated_;  // the file's size: records, then zeros; a multiple of kBlock
+  bool direct_;
+  std::string tail_;         // the bytes of the block bytes_ falls in, before bytes_
+  char* buffer_ = nullptr;   // aligned, for direct writes
+  size_t buffer_size_ = 0;
 };
 
 }  // namespace tg::ledger
