@@ -11,6 +11,7 @@
 
 #include "base/thread_name.h"
 #include "ledger/commitment.h"
+#include "records/sqlite_direct_vfs.h"
 
 namespace tg::gateway {
 
@@ -191,9 +192,10 @@ Result<std::unique_ptr<AuditStore>> AuditStore::Open(const std::string& path, st
   auto failed = [&](const Status& s) {
     return Status(s.code(), "cannot open audit store " + path + ": " + s.message());
   };
+  // Its pages are written once as the table grows: directly, not into fresh page cache.
   if (sqlite3_open_v2(path.c_str(), &impl->db,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                      nullptr) != SQLITE_OK) {
+                      records::DirectWriteVfs()) != SQLITE_OK) {
     return failed(Status::IOError(impl->db ? sqlite3_errmsg(impl->db) : "out of memory"));
   }
   sqlite3_busy_timeout(impl->db, 10000);
