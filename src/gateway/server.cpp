@@ -49,8 +49,8 @@ class Server::Impl {
         threads_(config.threads > 0 ? config.threads
                                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))),
         ssl_ctx_(ssl::context::tls_server),
-        ioc_(threads_),
-        acceptor_(net::make_strand(ioc_)),
+        lanes_(MakeLanes(threads_)),
+        acceptor_(net::make_strand(lanes_[0]->ioc)),
         address_limiter_(config.rate_limits.per_address_per_second,
                          config.rate_limits.per_address_burst) {}
 
@@ -82,17 +82,36 @@ class Server::Impl {
   unsigned short port = 0;
   bool tls = false;
 
-  // Hands `deliver` (which queues a connection's answer on its strand) to the pool. Called
-  // from outside the pool (the log's committer resolves a group commit's answers one after
-  // another), answers gather here and one post hands them all to one pool thread, whose
-  // net::defer onto each strand needs no further wake-up: a commit of N records wakes one
-  // thread instead of N. Called from a pool thread, runs `deliver` at once.
-  void Deliver(std::function<void()> deliver);
+  // Hands `deliver` (which queues a connection's answer on its strand) to the thread of
+  // `lane`, the connection's. Called from outside it (the log's committer resolves a group
+  // commit's answers one after another), answers gather per lane and one post hands them
+  // all to its thread, whose net::defer onto each strand needs no further wake-up: a commit
+  // of N records wakes each thread once instead of N times. Called from the lane's own
+  // thread, runs `deliver` at once.
+  void Deliver(size_t lane, std::function<void()> deliver);
 
  private:
+  // One io_context per pool thread, each run by that thread alone: a connection stays on
+  // the thread that accepted it for its life, so its handlers never wait for a lock another
+  // thread holds or wake another thread (futex wake-ups are dear on a VM), as nginx's
+  // workers do. Connections are dealt to the lanes in turn.
+  struct Lane {
+    net::io_context ioc{1};
+    // After ioc, so destroyed before it: queued answers hold sessions, whose timers need ioc.
+    std::mutex deliver_mu;
+    std::vector<std::function<void()>> deliveries;
+    // Keeps the thread running while a handler answers from another thread and no socket
+    // operation is pending.
+    std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
+  };
+  static std::vector<std::unique_ptr<Lane>> MakeLanes(int n) {
+    std::vector<std::unique_ptr<Lane>> lanes;
+    for (int i = 0; i < n; ++i) lanes.push_back(std::make_unique<Lane>());
+    return lanes;
+  }
   void Accept();
 
-  // Declared before ioc_: sessions still queued in the io_context when it is destroyed
+  // Declared before lanes_: sessions still queued in the io_context when it is destroyed
   // unregister themselves through these.
   std::mutex mu_;
   std::condition_variable cv_;
@@ -103,15 +122,10 @@ class Server::Impl {
   RejectionSink on_reject_;
   int threads_;
   ssl::context ssl_ctx_;
-  net::io_context ioc_;
-  // After ioc_, so destroyed before it: queued answers hold sessions, whose timers need ioc_.
-  std::mutex deliver_mu_;
-  std::vector<std::function<void()>> deliveries_;
+  std::vector<std::unique_ptr<Lane>> lanes_;
+  size_t next_lane_ = 0;  // the acceptor's strand only
   tcp::acceptor acceptor_;
   RateLimiter address_limiter_;
-  // Keeps the pool running while a handler answers from another thread and no socket
-  // operation is pending (during shutdown, the acceptor no longer is one).
-  std::optional<net::executor_work_guard<net::io_context::executor_type>> work_;
   std::vector<std::thread> pool_;
   std::atomic<bool> stopping_{false};
   bool joined_ = false;
@@ -133,8 +147,12 @@ std::string PeerCertSubject(SSL* ssl) {
 template <typename Stream>
 class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
  public:
-  Session(Server::Impl& server, Stream stream, std::string client_address)
-      : registration_{server}, server_(server), stream_(std::move(stream)), client_address_(std::move(client_address)) {}
+  Session(Server::Impl& server, size_t lane, Stream stream, std::string client_address)
+      : registration_{server},
+        server_(server),
+        lane_(lane),
+        stream_(std::move(stream)),
+        client_address_(std::move(client_address)) {}
 
   void Start() {
     auto self = this->shared_from_this();
@@ -265,7 +283,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     auto once = std::make_shared<std::atomic<bool>>(false);
     Respond respond = [self, once](Response r) {
       if (once->exchange(true)) return;
-      self->server_.Deliver([self, r = std::move(r)]() mutable {
+      self->server_.Deliver(self->lane_, [self, r = std::move(r)]() mutable {
         net::defer(self->Tcp().get_executor(), [self, r = std::move(r)]() mutable { self->Write(std::move(r)); });
       });
     };
@@ -353,6 +371,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     ~Registration() { server.Unregister(); }
   } registration_;
   Server::Impl& server_;
+  size_t lane_;  // the pool thread (io_context) this connection lives on
   Stream stream_;
   std::string client_address_;
   std::string client_cert_subject_;
@@ -405,7 +424,8 @@ Status Server::Impl::Open() {
 }
 
 void Server::Impl::Accept() {
-  acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket sock) {
+  size_t lane = next_lane_++ % lanes_.size();
+  acceptor_.async_accept(net::make_strand(lanes_[lane]->ioc), [this, lane](beast::error_code ec, tcp::socket sock) {
     if (ec) {
       if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
       return Accept();  // e.g. EMFILE: keep serving the connections we have
@@ -417,12 +437,12 @@ void Server::Impl::Accept() {
     std::shared_ptr<SessionBase> base;
     if (tls) {
       auto s = std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
-          *this, beast::ssl_stream<beast::tcp_stream>(beast::tcp_stream(std::move(sock)), ssl_ctx_),
+          *this, lane, beast::ssl_stream<beast::tcp_stream>(beast::tcp_stream(std::move(sock)), ssl_ctx_),
           addr);
       Register(s);
       s->Start();
     } else {
-      auto s = std::make_shared<Session<beast::tcp_stream>>(*this, beast::tcp_stream(std::move(sock)), addr);
+      auto s = std::make_shared<Session<beast::tcp_stream>>(*this, lane, beast::tcp_stream(std::move(sock)), addr);
       Register(s);
       s->Start();
     }
@@ -430,34 +450,35 @@ void Server::Impl::Accept() {
   });
 }
 
-void Server::Impl::Deliver(std::function<void()> deliver) {
-  if (ioc_.get_executor().running_in_this_thread()) return deliver();
+void Server::Impl::Deliver(size_t lane, std::function<void()> deliver) {
+  Lane& l = *lanes_[lane];
+  if (l.ioc.get_executor().running_in_this_thread()) return deliver();
   bool first;
   {
-    std::lock_guard lock(deliver_mu_);
-    first = deliveries_.empty();
-    deliveries_.push_back(std::move(deliver));
+    std::lock_guard lock(l.deliver_mu);
+    first = l.deliveries.empty();
+    l.deliveries.push_back(std::move(deliver));
   }
   if (!first) return;  // the post that drains them is on its way
-  net::post(ioc_, [this] {
+  net::post(l.ioc, [&l] {
     std::vector<std::function<void()>> batch;
     {
-      std::lock_guard lock(deliver_mu_);
-      batch.swap(deliveries_);
+      std::lock_guard lock(l.deliver_mu);
+      batch.swap(l.deliveries);
     }
     for (auto& d : batch) d();
   });
 }
 
 void Server::Impl::Run() {
-  work_.emplace(ioc_.get_executor());
+  for (auto& l : lanes_) l->work.emplace(l->ioc.get_executor());
   Accept();
   for (int i = 0; i < threads_; ++i) {
     pool_.emplace_back([this, i] {
       NameThisThread(("tg-http-" + std::to_string(i)).c_str());
       // A handler bug must not take the process down silently; Session catches handler
       // exceptions, so anything here is an Asio-level failure worth dying on.
-      ioc_.run();
+      lanes_[size_t(i)]->ioc.run();
     });
   }
 }
@@ -484,8 +505,10 @@ void Server::Impl::Shutdown() {
     cv_.wait_for(lock, std::chrono::milliseconds(config_.limits.shutdown_grace_ms),
                  [this] { return live_ == 0; });
   }
-  work_.reset();
-  ioc_.stop();
+  for (auto& l : lanes_) {
+    l->work.reset();
+    l->ioc.stop();
+  }
   for (auto& t : pool_) t.join();
   joined_ = true;
 }
