@@ -5,6 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <map>
+#include <mutex>
+#include <set>
 #include <thread>
 
 #include "gateway/router.h"
@@ -182,6 +185,46 @@ TEST(Server, ShutdownLetsInFlightRequestFinish) {
   EXPECT_EQ(slow.body, R"({"slow":true})");
   EXPECT_FALSE(slow.keep_alive);
   EXPECT_THROW(idle.Send("GET", "/hello/a"), boost::system::system_error);
+}
+
+// Each pool thread runs its own connections: connections are dealt to the threads in turn,
+// and every request of a connection, answered at once or later from another thread, is
+// handled on the thread that accepted it.
+TEST(Server, EachConnectionStaysOnOneThreadAndTheThreadsShareTheConnections) {
+  std::mutex mu;
+  std::map<std::string, std::set<std::thread::id>> threads_of;  // connection tag -> threads
+  Router r;
+  r.Add("GET", "/where/{tag}", [&](Request req, Respond respond) {
+    {
+      std::lock_guard lock(mu);
+      threads_of[req.params["tag"]].insert(std::this_thread::get_id());
+    }
+    if (req.QueryParam("later")) {
+      std::thread([respond] { respond(JsonBody("{}")); }).detach();  // as the committer answers
+    } else {
+      respond(JsonBody("{}"));
+    }
+  });
+  auto router = std::make_shared<Router>(std::move(r));
+  auto s = Server::Start(LoopbackConfig(), [router](Request req, Respond respond) {
+    router->Dispatch(std::move(req), std::move(respond));
+  });
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  std::vector<std::unique_ptr<HttpClient>> clients;
+  for (int c = 0; c < 4; ++c) clients.push_back(std::make_unique<HttpClient>((*s)->port()));
+  for (int round = 0; round < 5; ++round) {
+    for (int c = 0; c < 4; ++c) {
+      auto res = clients[size_t(c)]->Send("GET", "/where/c" + std::to_string(c) + (round % 2 ? "?later=1" : ""));
+      ASSERT_EQ(res.status, 200);
+    }
+  }
+  std::set<std::thread::id> all;
+  for (const auto& [tag, ids] : threads_of) {
+    EXPECT_EQ(ids.size(), 1u) << "connection " << tag << " ran on " << ids.size() << " threads";
+    all.insert(ids.begin(), ids.end());
+  }
+  EXPECT_EQ(threads_of.size(), 4u);
+  EXPECT_EQ(all.size(), 2u) << "four connections over two threads use both";
 }
 
 TEST(Server, ListenErrorsAreClear) {
