@@ -11,18 +11,7 @@
 
 namespace tg::gateway {
 
-std::string AuditTime(records::TimeMs t) {
-  int y, m, d;
-  records::CivilFromTime(t, &y, &m, &d);
-  int64_t ms_of_day = ((t % records::kMsPerDay) + records::kMsPerDay) % records::kMsPerDay;
-  int hh = static_cast<int>(ms_of_day / records::kMsPerHour);
-  int mm = static_cast<int>(ms_of_day / records::kMsPerMinute % 60);
-  int ss = static_cast<int>(ms_of_day / 1000 % 60);
-  int cs = static_cast<int>(ms_of_day % 1000 / 10);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%02dZ", y, m, d, hh, mm, ss, cs);
-  return buf;
-}
+std::string AuditTime(records::TimeMs t) { return records::FormatUtc(t, 2); }
 
 namespace {
 

@@ -32,6 +32,10 @@ constexpr TimeMs kMsPerDay = 24 * kMsPerHour;
 
 // "2024-05-01T12:34:56Z", or "2024-05-01T12:34:56.789Z" when the milliseconds are not zero.
 std::string FormatIso8601(TimeMs t);
+// "2024-05-01T12:34:56" then `fraction_digits` (0 to 3) digits of the second, truncated
+// (after a '.' when there are any), then "Z". A year outside 0..9999 is written as printf's
+// "%04d" writes it.
+std::string FormatUtc(TimeMs t, int fraction_digits);
 // "2024-05-01" (the UTC date of t).
 std::string FormatDate(TimeMs t);
 // Accepts "YYYY-MM-DD" (midnight UTC), "YYYY-MM-DDTHH:MM[:SS[.fraction]]" followed by "Z" or

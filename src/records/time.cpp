@@ -1,4 +1,5 @@
 // Time and small model helpers (model.h).
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -72,7 +73,8 @@ std::string FormatDate(TimeMs t) {
   return buf;
 }
 
-std::string FormatIso8601(TimeMs t) {
+std::string FormatUtc(TimeMs t, int fraction_digits) {
+  fraction_digits = std::clamp(fraction_digits, 0, 3);
   const int64_t days = FloorDiv(t, kMsPerDay);
   const int64_t ms_of_day = t - days * kMsPerDay;
   int y, m, d;
@@ -80,14 +82,34 @@ std::string FormatIso8601(TimeMs t) {
   const int hh = static_cast<int>(ms_of_day / kMsPerHour);
   const int mm = static_cast<int>(ms_of_day / kMsPerMinute % 60);
   const int ss = static_cast<int>(ms_of_day / kMsPerSecond % 60);
-  const int ms = static_cast<int>(ms_of_day % 1000);
-  char buf[48];
-  if (ms == 0) {
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d, hh, mm, ss);
-  } else {
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", y, m, d, hh, mm, ss, ms);
+  int fraction = static_cast<int>(ms_of_day % 1000);
+  for (int k = 3; k > fraction_digits; --k) fraction /= 10;
+  if (y < 0 || y > 9999) {  // rare: printf's layout for such years
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d", y, m, d, hh, mm, ss);
+    std::string out = buf;
+    if (fraction_digits > 0) {
+      std::snprintf(buf, sizeof buf, ".%0*d", fraction_digits, fraction);
+      out += buf;
+    }
+    return out + "Z";
   }
-  return buf;
+  // By hand: these are written for every record of every response and audit record.
+  char buf[32];
+  char* p = buf;
+  auto put = [&p](int v, int width) {
+    for (int k = width - 1; k >= 0; --k, v /= 10) p[k] = static_cast<char>('0' + v % 10);
+    p += width;
+  };
+  put(y, 4), *p++ = '-', put(m, 2), *p++ = '-', put(d, 2), *p++ = 'T';
+  put(hh, 2), *p++ = ':', put(mm, 2), *p++ = ':', put(ss, 2);
+  if (fraction_digits > 0) *p++ = '.', put(fraction, fraction_digits);
+  *p++ = 'Z';
+  return std::string(buf, size_t(p - buf));
+}
+
+std::string FormatIso8601(TimeMs t) {
+  return FormatUtc(t, FloorDiv(t, kMsPerSecond) * kMsPerSecond == t ? 0 : 3);
 }
 
 Result<TimeMs> ParseIso8601(const std::string& s) {

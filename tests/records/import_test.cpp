@@ -2,6 +2,8 @@
 #include "records/importers.h"
 
 #include <gtest/gtest.h>
+
+#include <cstdio>
 #include <zlib.h>
 
 #include "test_util.h"
@@ -32,6 +34,38 @@ TEST(Time, FormatsAndParsesIso8601) {
   int y, m, d;
   CivilFromTime(TimeFromCivil(1900, 3, 1), &y, &m, &d);
   EXPECT_EQ(y * 10000 + m * 100 + d, 19000301);
+}
+
+// FormatUtc writes its digits by hand; printf, field by field, is the reference, from far
+// before 0000 to far after 9999, with 0 to 3 digits of the second.
+TEST(Time, FormatUtcWritesWhatPrintfWould) {
+  uint64_t seed = 11;
+  auto reference = [](TimeMs t, int digits) {
+    int y, m, d;
+    CivilFromTime(t, &y, &m, &d);
+    TimeMs in_day = ((t % kMsPerDay) + kMsPerDay) % kMsPerDay;
+    int ms = int(in_day % 1000);
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d", y, m, d, int(in_day / kMsPerHour),
+                  int(in_day / kMsPerMinute % 60), int(in_day / kMsPerSecond % 60));
+    std::string out = buf;
+    if (digits > 0) {
+      std::snprintf(buf, sizeof buf, ".%0*d", digits, digits == 3 ? ms : digits == 2 ? ms / 10 : ms / 100);
+      out += buf;
+    }
+    return out + "Z";
+  };
+  for (int i = 0; i < 20000; ++i) {
+    seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+    // Mostly around now, some anywhere in +-300,000 years.
+    TimeMs span = i % 10 == 0 ? TimeMs(300000) * 366 * kMsPerDay : TimeMs(200) * 366 * kMsPerDay;
+    TimeMs t = TimeMs(seed >> 1) % (2 * span) - span;
+    for (int digits = 0; digits <= 3; ++digits) ASSERT_EQ(FormatUtc(t, digits), reference(t, digits)) << t;
+  }
+  EXPECT_EQ(FormatUtc(0, 2), "1970-01-01T00:00:00.00Z");
+  EXPECT_EQ(FormatUtc(-1, 2), "1969-12-31T23:59:59.99Z");
+  EXPECT_EQ(FormatUtc(TimeFromCivil(-5, 1, 1), 0), "-005-01-01T00:00:00Z");
+  EXPECT_EQ(FormatUtc(TimeFromCivil(12345, 6, 7) + 8, 3), "12345-06-07T00:00:00.008Z");
 }
 
 TEST(Csv, QuotesSeparatorsAndErrors) {
