@@ -4,10 +4,6 @@
 // entry, cuts off a torn tail, and refuses a damaged header.
 #include <gtest/gtest.h>
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 
@@ -17,6 +13,7 @@
 #include "ledger/note.h"
 #include "ledger/verify.h"
 #include "ledger_test_util.h"
+#include "../page_cache.h"
 
 namespace tg::ledger {
 namespace {
@@ -324,18 +321,9 @@ TEST(LedgerJournal, DirectWritesLeaveNoRecordPagesInThePageCache) {
   std::vector<std::string_view> one{entry};
   for (uint64_t i = 0; i < 200; ++i) ASSERT_TRUE((*j)->Append(i, one).ok());
   ASSERT_TRUE((*j)->Reserve((*j)->allocated() + (4 << 20)).ok());
-  const size_t size = size_t(fs::file_size(path));
-  int fd = ::open(path.c_str(), O_RDONLY);
-  ASSERT_GE(fd, 0);
-  void* map = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0);
-  ::close(fd);
-  ASSERT_NE(map, MAP_FAILED);
-  std::vector<unsigned char> resident((size + 4095) / 4096);
-  ASSERT_EQ(::mincore(map, size, resident.data()), 0);
-  ::munmap(map, size);
-  size_t cached = 0;
-  for (unsigned char r : resident) cached += r & 1;
-  EXPECT_EQ(cached, 0u) << "of " << resident.size() << " pages";
+  auto pages = tg::testing::PagesInCache(path);
+  ASSERT_TRUE(pages.ok);
+  EXPECT_EQ(pages.cached, 0u) << "of " << pages.total << " pages";
   // Reading it back goes through the cache as usual.
   auto read = Journal::Read(path);
   ASSERT_TRUE(read.ok()) << read.status().ToString();
