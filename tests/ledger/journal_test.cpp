@@ -294,7 +294,9 @@ TEST(LedgerJournal, RecordsEndingAnywhereInABlockReadBackAsWritten) {
     written.push_back(std::string(size, char('a' + i % 26)));
     std::vector<std::string_view> one{written.back()};
     ASSERT_TRUE((*j)->Append(i, one).ok()) << "append " << i;
-    if (i % 17 == 0 && free_in_block > 64) EXPECT_EQ((*j)->bytes() % Journal::kBlock, 0u) << "append " << i;
+    if (i % 17 == 0 && free_in_block > 64) {
+      EXPECT_EQ((*j)->bytes() % Journal::kBlock, 0u) << "append " << i;
+    }
   }
   auto read = Journal::Read(path);
   ASSERT_TRUE(read.ok()) << read.status().ToString();
