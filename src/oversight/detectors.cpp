@@ -13,7 +13,7 @@ Result<std::vector<Finding>> RunDetectors(std::vector<AuditEvent> events, record
                    [](const AuditEvent& a, const AuditEvent& b) { return a.index < b.index; });
   detail::Directory dir;
   TG_RETURN_IF_ERROR(detail::LoadDirectory(store, events, dir));
-  detail::Context ctx{events, dir, options, store};
+  detail::Context ctx{events, dir, options, store, 0, {}};
   if (options.now) {
     ctx.now = *options.now;
   } else {
