@@ -90,8 +90,8 @@ Result<std::unique_ptr<Journal>> Journal::Create(const std::string& path, const 
   header.resize((header.size() + kBlock - 1) / kBlock * kBlock, '\0');
   TG_RETURN_IF_ERROR(ReplaceFileDurably(path, header, 0600));
   // Direct I/O: the records go from our buffer to the disk without page-cache pages, which
-  // on a VM cost a host page fault each when fresh (docs/log-format.md, "Journal"). Where
-  // the filesystem refuses it (tmpfs), buffered writes do the same work.
+  // on a VM cost a host page fault each when fresh (docs/log-format.md, "Whole blocks,
+  // written directly"). Where the filesystem refuses it, buffered writes do the same work.
   bool direct = true;
   int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC | O_DIRECT);
   if (fd < 0 && errno == EINVAL) {
@@ -205,10 +205,7 @@ Status Journal::Append(uint64_t first_index, const std::vector<std::string_view>
 }
 
 namespace {
-// Writes zeros over [from, to) of the file. Real zeros, not fallocate: ext4 keeps
-// fallocated blocks "unwritten", and converting them on first write is a metadata update
-// each fdatasync would have to carry.
-// Both ends are multiples of kBlock (direct I/O).
+// kZeroChunk zero bytes, block-aligned for direct writes; null when out of memory.
 const char* Zeros() {
   static const char* zeros = [] {
     void* p = std::aligned_alloc(Journal::kBlock, kZeroChunk);
@@ -219,6 +216,8 @@ const char* Zeros() {
 }
 }  // namespace
 
+// Real zeros, not fallocate: ext4 keeps fallocated blocks "unwritten", and converting them
+// on first write is a metadata update each fdatasync would have to carry.
 Status Journal::WriteZeros(uint64_t from, uint64_t to) {
   const char* zeros = Zeros();
   if (zeros == nullptr) return Status::ResourceExhausted("journal: no memory for a block of zeros");

@@ -63,6 +63,8 @@ class Journal {
   // The same over a journal's bytes; `path` names it in errors.
   static Result<JournalContents> Parse(std::string_view bytes, const std::string& path = "journal");
   ~Journal();
+  Journal(const Journal&) = delete;  // owns a descriptor and an aligned buffer
+  Journal& operator=(const Journal&) = delete;
 
   // Appends one record and fdatasyncs it: when this returns OK the entries survive a crash.
   // `attachments` is empty, or holds one (possibly empty) attachment per entry, each at
