@@ -138,7 +138,7 @@ TEST(LedgerLog, TlogProofFromFilesNeedsOnlyThePublishedTiles) {
   AppendRange(**log, 700, 750);
   auto verifier = NoteVerifier::Parse((*log)->verifier_key());
   ASSERT_TRUE(verifier.ok());
-  for (const std::string d : {std::string(dir / "log"), std::string(dir / "copy")}) {
+  for (const std::string& d : {std::string(dir / "log"), std::string(dir / "copy")}) {
     for (uint64_t i : {0u, 255u, 256u, 511u, 699u}) {
       auto text = TlogProofFromFiles(d, i);
       ASSERT_TRUE(text.ok()) << d << " " << i << ": " << text.status().ToString();
@@ -215,7 +215,7 @@ TEST(LedgerLog, ConcurrentAppendersWithTicketsAndCallbacks) {
           auto t = (*log)->Append(e);
           ASSERT_TRUE(t.ok());
           // Wait now and then, like a server answering requests; otherwise keep appending.
-          if (i % 100 == 1) ASSERT_TRUE(t->Wait().ok());
+          if (i % 100 == 1) { ASSERT_TRUE(t->Wait().ok()); }
           tickets[w].push_back(*t);
         } else {
           auto idx = (*log)->Append(e, [&, e](Result<uint64_t> r) {

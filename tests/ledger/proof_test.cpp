@@ -28,7 +28,7 @@ TEST(LedgerProof, InclusionProofsVerifyForEveryIndexOfSmallTrees) {
       ASSERT_TRUE(VerifyInclusion(i, n, leaves[i], *proof, root).ok()) << i << "/" << n;
       // Wrong leaf, wrong index, or a changed hash must fail.
       EXPECT_FALSE(VerifyInclusion(i, n, leaves[(i + 1) % leaves.size()], *proof, root).ok());
-      if (n > 1) EXPECT_FALSE(VerifyInclusion((i + 1) % n, n, leaves[i], *proof, root).ok());
+      if (n > 1) { EXPECT_FALSE(VerifyInclusion((i + 1) % n, n, leaves[i], *proof, root).ok()); }
       if (!proof->empty()) {
         auto bad = *proof;
         bad.back()[5] ^= 1;
@@ -62,7 +62,7 @@ TEST(LedgerProof, ConsistencyProofsVerifyForAllPairsOfSmallTrees) {
       bad[0][0] ^= 1;
       EXPECT_FALSE(VerifyConsistency(m, n, old_root, new_root, bad).ok()) << m << "->" << n;
       EXPECT_FALSE(VerifyConsistency(m, n, new_root, old_root, *proof).ok());
-      if (m + 1 < n) EXPECT_FALSE(VerifyConsistency(m + 1, n, old_root, new_root, *proof).ok());
+      if (m + 1 < n) { EXPECT_FALSE(VerifyConsistency(m + 1, n, old_root, new_root, *proof).ok()); }
     }
   }
   EXPECT_FALSE(BuildConsistencyProof(0, 3, ReferenceReader(leaves)).ok());

@@ -79,7 +79,7 @@ TEST(Packs, LocalPacksOnlyForbid) {
     auto packs = LoadPacks(kRoot, {name});
     ASSERT_TRUE(packs.ok());
     for (const auto& r : packs->rules) {
-      if (r.pack == name) EXPECT_EQ(r.policy->effect, cedar::Effect::kForbid) << r.id;
+      if (r.pack == name) { EXPECT_EQ(r.policy->effect, cedar::Effect::kForbid) << r.id; }
     }
   }
 }

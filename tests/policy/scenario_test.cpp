@@ -100,9 +100,9 @@ TEST(Scenario, WrongExpectationFails) {
   ASSERT_EQ(report.results.size(), 4u);
   EXPECT_EQ(report.passed(), 1);  // only read_address, rightly cited
   for (const auto& r : report.results) {
-    if (r.action == "request_hold") EXPECT_NE(r.message.find("expected allow, got deny"), std::string::npos);
-    if (r.action == "request_notify") EXPECT_NE(r.message.find("expected policy ca-no-immigration-holds"), std::string::npos);
-    if (r.action == "read_dob") EXPECT_NE(r.message.find("Penal Code 999"), std::string::npos);
+    if (r.action == "request_hold") { EXPECT_NE(r.message.find("expected allow, got deny"), std::string::npos); }
+    if (r.action == "request_notify") { EXPECT_NE(r.message.find("expected policy ca-no-immigration-holds"), std::string::npos); }
+    if (r.action == "read_dob") { EXPECT_NE(r.message.find("Penal Code 999"), std::string::npos); }
   }
 }
 

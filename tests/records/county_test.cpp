@@ -120,7 +120,7 @@ TEST_F(CountyContent, DemoPrincipalsHaveWorkingTokens) {
     EXPECT_EQ(*p->user, *store_->GetUser(id));
     EXPECT_EQ(*p->agency, *store_->GetAgency(p->user->agency_id));
     EXPECT_EQ(p->workstation.has_value(), t->workstation_id.has_value()) << id;
-    if (t->workstation_id) EXPECT_EQ(*p->workstation, *store_->GetWorkstation(*t->workstation_id));
+    if (t->workstation_id) { EXPECT_EQ(*p->workstation, *store_->GetWorkstation(*t->workstation_id)); }
   }
   auto ice = store_->AuthenticateToken(tokens["ice-ero-officer"].get<std::string>());
   EXPECT_EQ(ice->workstation_id, std::optional<std::string>("irc-outside-agency-desk"));

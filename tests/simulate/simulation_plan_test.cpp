@@ -54,7 +54,7 @@ TEST(SimulationPlan, CallsAreOrderedAndMadeByPlannedStaff) {
   EXPECT_NEAR(static_cast<double>(plan->calls.size()) / 10, 500, 60);
   for (size_t i = 0; i < plan->calls.size(); ++i) {
     const auto& c = plan->calls[i];
-    if (i > 0) EXPECT_LE(plan->calls[i - 1].time, c.time);
+    if (i > 0) { EXPECT_LE(plan->calls[i - 1].time, c.time); }
     if (c.principal.empty()) {
       EXPECT_EQ(c.target.rfind("/v1/public/inmates", 0), 0u) << c.target;
     } else {
@@ -80,7 +80,7 @@ TEST(SimulationPlan, EveryInjectedKindHasCallsOrEntriesAndTwoTruthKeys) {
   for (const auto& [kind, n] : truth_per_kind) {
     EXPECT_GE(n, kind == tg::oversight::kGangReviewOverdue ? 1 : 2) << kind;
     bool gang = kind == tg::oversight::kGangReviewOverdue || kind == tg::oversight::kGangNoCriteria;
-    if (!gang) EXPECT_GT(calls_per_kind[kind], 0) << kind;
+    if (!gang) { EXPECT_GT(calls_per_kind[kind], 0) << kind; }
   }
   EXPECT_EQ(plan->gang_entries.size(), 16u);
 }
