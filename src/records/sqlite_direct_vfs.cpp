@@ -1,6 +1,7 @@
 #include "records/sqlite_direct_vfs.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -29,6 +30,7 @@ struct DirectFile {
   size_t pending_len;
   sqlite3_int64 pending_offset;
   int failed;             // a gathered write that failed: every later call reports it
+  sqlite3_int64 reserved; // the file's size as far as we know: space below it is allocated
 };
 
 sqlite3_vfs* RealVfs(sqlite3_vfs* vfs) { return static_cast<sqlite3_vfs*>(vfs->pAppData); }
@@ -102,6 +104,19 @@ int Write(sqlite3_file* f, const void* data, int amount, sqlite3_int64 offset) {
     TG_FLUSH_OR_RETURN(f);
     return d->real->pMethods->xWrite(d->real, data, amount, offset);
   }
+  // A write past the end gets its space now, so that a full disk (or a file size limit)
+  // fails this call, as a buffered write would, and not the gathered write later: after a
+  // checkpoint's last page SQLite makes no call whose failure it heeds before it tells
+  // readers the pages are in the database file.
+  if (offset + sqlite3_int64(n) > d->reserved) {
+    if (::fallocate(d->direct_fd, 0, off_t(offset), off_t(n)) == 0) {
+      d->reserved = offset + sqlite3_int64(n);
+    } else if (errno == ENOSPC || errno == EDQUOT || errno == EFBIG) {
+      return SQLITE_FULL;
+    } else if (errno != EOPNOTSUPP && errno != ENOSYS) {
+      return SQLITE_IOERR_WRITE;
+    }  // a filesystem without fallocate: the gathered write finds out
+  }
   bool follows = d->pending_len > 0 && offset == d->pending_offset + sqlite3_int64(d->pending_len) &&
                  d->pending_len + n <= kPendingMax;
   if (!follows) {
@@ -115,7 +130,9 @@ int Write(sqlite3_file* f, const void* data, int amount, sqlite3_int64 offset) {
 
 int Truncate(sqlite3_file* f, sqlite3_int64 size) {
   TG_FLUSH_OR_RETURN(f);
-  return Real(f)->pMethods->xTruncate(Real(f), size);
+  int rc = Real(f)->pMethods->xTruncate(Real(f), size);
+  if (rc == SQLITE_OK && size < Ours(f)->reserved) Ours(f)->reserved = size;
+  return rc;
 }
 int Sync(sqlite3_file* f, int flags) {
   TG_FLUSH_OR_RETURN(f);
@@ -180,6 +197,7 @@ int Open(sqlite3_vfs* vfs, const char* name, sqlite3_file* f, int flags, int* ou
   d->pending_len = 0;
   d->pending_offset = 0;
   d->failed = SQLITE_OK;
+  d->reserved = 0;
   sqlite3_vfs* real = RealVfs(vfs);
   int rc = real->xOpen(real, name, d->real, flags, out_flags);
   if (rc != SQLITE_OK || d->real->pMethods == nullptr) {
@@ -190,6 +208,8 @@ int Open(sqlite3_vfs* vfs, const char* name, sqlite3_file* f, int flags, int* ou
   // A second descriptor for the direct writes; locks stay on the default VFS's.
   if ((flags & SQLITE_OPEN_MAIN_DB) && name != nullptr && (flags & SQLITE_OPEN_READWRITE))
     d->direct_fd = ::open(name, O_RDWR | O_CLOEXEC | O_DIRECT);  // -1 where refused: buffered
+  struct stat st;
+  if (d->direct_fd >= 0 && ::fstat(d->direct_fd, &st) == 0) d->reserved = st.st_size;
   return SQLITE_OK;
 }
 

@@ -12,9 +12,10 @@
 // not whole 4 KiB blocks, or that the filesystem refuses, goes through the page cache as
 // before. Consecutive page writes (a checkpoint's) are gathered, up to 1 MiB, and written
 // as one before any other call on the file returns (read, sync, lock, size, ...): what
-// SQLite relies on after a write, it sees. A failed gathered write makes every later call
-// on that file fail. Use with synchronous=NORMAL or FULL, whose checkpoints sync the file
-// before they tell other connections the pages are there. Memory-mapped reads are disabled for files opened through it, since mapped pages
+// SQLite relies on after a write, it sees. A write past the end of the file reserves its
+// space at once (fallocate), so a full disk or a file size limit fails that write, as with
+// the default VFS, and SQLite abandons the checkpoint; only a device error can fail a
+// gathered write later, and then every later call on that file fails. Memory-mapped reads are disabled for files opened through it, since mapped pages
 // would keep the kernel from invalidating what a direct write replaces.
 #pragma once
 

@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -188,6 +189,74 @@ TEST(DirectWriteVfs, AProcessKilledDuringCheckpointsLosesNoCommittedRow) {
   }
   Db d(path, nullptr);
   ExpectRows(path, std::stoi(d.One("SELECT count(*) FROM t")));
+}
+
+// A write the filesystem refuses (here: past RLIMIT_FSIZE, EFBIG) fails at once, when
+// its space is reserved, so SQLite abandons the checkpoint, and commits fail once the WAL
+// cannot grow either; nothing committed before is lost and the database stays intact.
+TEST(DirectWriteVfs, RefusedWritesFailCleanlyAndLoseNothingCommitted) {
+  testing::TempDir dir;
+  const std::string path = dir.path() + "/d.db";
+  {
+    Db d(path, DirectWriteVfs());
+    MakeTable(d);
+    Insert(d, 0, 200);
+    d.Exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  }
+  const auto base_size = fs::file_size(path);
+  int pipefd[2];
+  ASSERT_EQ(::pipe(pipefd), 0);
+  pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::close(pipefd[0]);
+    ::signal(SIGXFSZ, SIG_IGN);  // writes past the limit fail with EFBIG instead
+    struct rlimit limit;
+    limit.rlim_cur = limit.rlim_max = rlim_t(base_size + (256 << 10));
+    if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) ::_exit(2);
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, DirectWriteVfs()) != SQLITE_OK) ::_exit(3);
+    sqlite3_exec(db, "PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=16", nullptr, nullptr, nullptr);
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db, "INSERT INTO t(i, v) VALUES(?, ?)", -1, &st, nullptr);
+    int failures = 0;
+    for (int i = 200; i < 20000 && failures < 20; i += 20) {
+      bool ok = sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr) == SQLITE_OK;
+      for (int k = i; ok && k < i + 20; ++k) {
+        std::string v = Row(k);
+        sqlite3_bind_int(st, 1, k);
+        sqlite3_bind_text(st, 2, v.data(), int(v.size()), SQLITE_TRANSIENT);
+        ok = sqlite3_step(st) == SQLITE_DONE;
+        sqlite3_reset(st);
+      }
+      ok = ok && sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK;
+      if (!ok) {
+        sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+        ++failures;
+        i -= 20;  // the same rows again: ids stay dense
+        continue;
+      }
+      int done = i + 20;
+      if (::write(pipefd[1], &done, sizeof done) != sizeof done) ::_exit(4);
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    ::_exit(failures > 0 ? 0 : 5);  // 5: the limit was never hit, the test proves nothing
+  }
+  ::close(pipefd[1]);
+  int committed = 200, got = 0;
+  while (::read(pipefd[0], &got, sizeof got) == sizeof got) committed = got;
+  ::close(pipefd[0]);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status)) << "the child died";
+  ASSERT_EQ(WEXITSTATUS(status), 0) << "2: setrlimit, 3: open, 4: pipe, 5: no write was refused";
+  Db check(path, nullptr);
+  EXPECT_EQ(check.One("PRAGMA integrity_check"), "ok");
+  int rows = std::stoi(check.One("SELECT count(*) FROM t"));
+  EXPECT_GE(rows, committed);
+  EXPECT_EQ(rows % 20, 0) << "whole transactions only";
+  ExpectRows(path, rows);
 }
 
 }  // namespace
