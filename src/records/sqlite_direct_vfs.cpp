@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
@@ -77,6 +78,13 @@ int Flush(DirectFile* d) {
     if (flushed != SQLITE_OK) return flushed; \
   } while (0)
 
+// The default VFS's method `M`, once what is gathered is written.
+template <auto M, typename... Args>
+int FlushThen(sqlite3_file* f, Args... args) {
+  TG_FLUSH_OR_RETURN(f);
+  return (Real(f)->pMethods->*M)(Real(f), args...);
+}
+
 int Close(sqlite3_file* f) {
   DirectFile* d = Ours(f);
   int flushed = Flush(d);
@@ -85,11 +93,6 @@ int Close(sqlite3_file* f) {
   d->pending = nullptr;
   int rc = d->real->pMethods->xClose(d->real);
   return flushed != SQLITE_OK ? flushed : rc;
-}
-
-int Read(sqlite3_file* f, void* out, int amount, sqlite3_int64 offset) {
-  TG_FLUSH_OR_RETURN(f);
-  return Real(f)->pMethods->xRead(Real(f), out, amount, offset);
 }
 
 int Write(sqlite3_file* f, const void* data, int amount, sqlite3_int64 offset) {
@@ -113,9 +116,11 @@ int Write(sqlite3_file* f, const void* data, int amount, sqlite3_int64 offset) {
       d->reserved = offset + sqlite3_int64(n);
     } else if (errno == ENOSPC || errno == EDQUOT || errno == EFBIG) {
       return SQLITE_FULL;
-    } else if (errno != EOPNOTSUPP && errno != ENOSYS) {
+    } else if (errno == EOPNOTSUPP || errno == ENOSYS) {
+      d->reserved = INT64_MAX;  // a filesystem without fallocate: the gathered write finds out
+    } else {
       return SQLITE_IOERR_WRITE;
-    }  // a filesystem without fallocate: the gathered write finds out
+    }
   }
   bool follows = d->pending_len > 0 && offset == d->pending_offset + sqlite3_int64(d->pending_len) &&
                  d->pending_len + n <= kPendingMax;
@@ -134,26 +139,6 @@ int Truncate(sqlite3_file* f, sqlite3_int64 size) {
   if (rc == SQLITE_OK && size < Ours(f)->reserved) Ours(f)->reserved = size;
   return rc;
 }
-int Sync(sqlite3_file* f, int flags) {
-  TG_FLUSH_OR_RETURN(f);
-  return Real(f)->pMethods->xSync(Real(f), flags);
-}
-int FileSize(sqlite3_file* f, sqlite3_int64* size) {
-  TG_FLUSH_OR_RETURN(f);
-  return Real(f)->pMethods->xFileSize(Real(f), size);
-}
-int Lock(sqlite3_file* f, int level) {
-  TG_FLUSH_OR_RETURN(f);
-  return Real(f)->pMethods->xLock(Real(f), level);
-}
-int Unlock(sqlite3_file* f, int level) {
-  TG_FLUSH_OR_RETURN(f);
-  return Real(f)->pMethods->xUnlock(Real(f), level);
-}
-int CheckReservedLock(sqlite3_file* f, int* out) {
-  TG_FLUSH_OR_RETURN(f);
-  return Real(f)->pMethods->xCheckReservedLock(Real(f), out);
-}
 int FileControl(sqlite3_file* f, int op, void* arg) {
   // Memory-mapped I/O stays off (see the header): refuse a size so SQLite keeps reading.
   if (op == SQLITE_FCNTL_MMAP_SIZE && arg != nullptr) {
@@ -165,28 +150,32 @@ int FileControl(sqlite3_file* f, int op, void* arg) {
 }
 int SectorSize(sqlite3_file* f) { return Real(f)->pMethods->xSectorSize(Real(f)); }
 int DeviceCharacteristics(sqlite3_file* f) { return Real(f)->pMethods->xDeviceCharacteristics(Real(f)); }
-int ShmMap(sqlite3_file* f, int region, int size, int extend, void volatile** out) {
-  TG_FLUSH_OR_RETURN(f);
-  return Real(f)->pMethods->xShmMap(Real(f), region, size, extend, out);
-}
-int ShmLock(sqlite3_file* f, int offset, int n, int flags) {
-  TG_FLUSH_OR_RETURN(f);
-  return Real(f)->pMethods->xShmLock(Real(f), offset, n, flags);
-}
 void ShmBarrier(sqlite3_file* f) {
   (void)Flush(Ours(f));  // cannot report an error; it sticks, and the next call does
   Real(f)->pMethods->xShmBarrier(Real(f));
 }
-int ShmUnmap(sqlite3_file* f, int remove) {
-  TG_FLUSH_OR_RETURN(f);
-  return Real(f)->pMethods->xShmUnmap(Real(f), remove);
-}
-
 // Version 2: the WAL's shared memory, but no xFetch/xUnfetch, so no memory-mapped reads.
+using M = sqlite3_io_methods;
 const sqlite3_io_methods kMethods = {
-    2,         Close,      Read,     Write,      Truncate, Sync,     FileSize, Lock,
-    Unlock,    CheckReservedLock,    FileControl, SectorSize, DeviceCharacteristics,
-    ShmMap,    ShmLock,    ShmBarrier, ShmUnmap, nullptr,  nullptr,
+    2,
+    Close,
+    FlushThen<&M::xRead, void*, int, sqlite3_int64>,
+    Write,
+    Truncate,
+    FlushThen<&M::xSync, int>,
+    FlushThen<&M::xFileSize, sqlite3_int64*>,
+    FlushThen<&M::xLock, int>,
+    FlushThen<&M::xUnlock, int>,
+    FlushThen<&M::xCheckReservedLock, int*>,
+    FileControl,
+    SectorSize,
+    DeviceCharacteristics,
+    FlushThen<&M::xShmMap, int, int, int, void volatile**>,
+    FlushThen<&M::xShmLock, int, int, int>,
+    ShmBarrier,
+    FlushThen<&M::xShmUnmap, int>,
+    nullptr,
+    nullptr,
 };
 
 int Open(sqlite3_vfs* vfs, const char* name, sqlite3_file* f, int flags, int* out_flags) {
