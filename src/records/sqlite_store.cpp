@@ -8,16 +8,19 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstring>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 #include <unordered_map>
 
 #include "records/generation_cache.h"
 #include "records/store.h"
+#include "records/wal_index_probe.h"
 
 namespace tg::records {
 
@@ -383,6 +386,14 @@ class Conn {
   bool committed = false;
   // PRAGMA data_version as this connection last read it; -1 before the first read.
   int64_t seen_data_version = -1;
+  // "Held snapshots" (SqliteStore): the read transaction the last snapshot on this connection
+  // left open for the next one, the WAL-index header it began at, the generation it was
+  // checked at and when it began. Touched by the thread holding the connection, or under
+  // the pool's mutex while the connection is idle.
+  bool holding = false;
+  WalIndexProbe::Header held_header{};
+  uint64_t held_generation = 0;
+  std::chrono::steady_clock::time_point held_since;
 
   // The cached prepared statement for sql, reset and with bindings cleared.
   Result<Stmt*> Prepare(const char* sql) {
@@ -478,6 +489,12 @@ struct TxBinding {
   // at that generation ("Row cache" in SqliteStore).
   bool checked = false;
   uint64_t generation = 0;
+  // Set when, in addition, the WAL-index header read right before and right after that check
+  // was the same `header`: the snapshot's read transaction sees the state that header names
+  // ("Held snapshots" in SqliteStore). `since`: when the read transaction began.
+  bool at_header = false;
+  WalIndexProbe::Header header{};
+  std::chrono::steady_clock::time_point since{};
 };
 thread_local std::vector<TxBinding> tls_tx;
 
@@ -517,13 +534,22 @@ class SqliteStore final : public Store {
     if (path_ == ":memory:") options_.max_connections = 1;
     if (options_.max_connections < 1) options_.max_connections = 1;
   }
-  ~SqliteStore() override { idle_.clear(); }
+  ~SqliteStore() override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopping_ = true;
+    }
+    reaper_cv_.notify_all();
+    if (reaper_.joinable()) reaper_.join();
+    idle_.clear();
+  }
 
   Status Init() {
     auto c = OpenConn();
     if (!c.ok()) return c.status();
     std::unique_ptr<Conn> conn = std::move(c.value());
     TG_RETURN_IF_ERROR(Migrate(conn.get()));
+    OpenProbe();
     std::lock_guard<std::mutex> lock(mu_);
     idle_.push_back(std::move(conn));
     ++open_;
@@ -548,13 +574,17 @@ class SqliteStore final : public Store {
     bool pooled_;
   };
 
-  Result<Lease> Acquire() {
+  // `for_snapshot`: RunInSnapshot's, which may resume the read transaction the connection
+  // holds; any other use ends it first, so that it reads the database as it is now.
+  Result<Lease> Acquire(bool for_snapshot = false) {
     if (TxBinding* b = FindTx(this)) return Lease(this, b->conn, false);
     std::unique_lock<std::mutex> lock(mu_);
     for (;;) {
       if (!idle_.empty()) {
         Conn* c = idle_.back().release();
         idle_.pop_back();
+        lock.unlock();
+        if (c->holding && !for_snapshot) EndHeld(c);
         return Lease(this, c, true);
       }
       if (open_ < options_.max_connections) {
@@ -581,11 +611,17 @@ class SqliteStore final : public Store {
       c->committed = false;
       NoteChange();
     }
+    bool wake_reaper = false;
     {
       std::lock_guard<std::mutex> lock(mu_);
       idle_.emplace_back(c);
+      if (c->holding) {
+        if (!reaper_.joinable()) reaper_ = std::thread([this] { ReapHeld(); });
+        wake_reaper = reaper_waits_for_any_;
+      }
     }
     cv_.notify_one();
+    if (wake_reaper) reaper_cv_.notify_one();
   }
 
   // ----- Store -------------------------------------------------------------------------
@@ -625,17 +661,21 @@ class SqliteStore final : public Store {
 
   Status RunInSnapshot(const std::function<Status()>& body) override {
     if (FindTx(this)) return body();
-    auto lease = Acquire();
+    auto lease = Acquire(/*for_snapshot=*/true);
     if (!lease.ok()) return lease.status();
     Conn* conn = lease->get();
-    // Deferred: the read lock is taken by the first read and held until the end.
-    auto begin = conn->Prepare("BEGIN");
-    if (!begin.ok()) return begin.status();
-    TG_RETURN_IF_ERROR(conn->Run(*begin));
-    Status st = RunBound(conn, body, /*snapshot=*/true);
-    auto end = conn->Prepare("COMMIT");
-    Status ended = end.ok() ? conn->Run(*end) : end.status();
-    if (!ended.ok()) (void)conn->Exec("ROLLBACK");
+    TxBinding binding{this, conn, 0};
+    binding.snapshot = true;
+    if (!ResumeHeld(conn, binding)) {
+      // Deferred: the read lock is taken by the first read and held until the end.
+      auto begin = conn->Prepare("BEGIN");
+      if (!begin.ok()) return begin.status();
+      TG_RETURN_IF_ERROR(conn->Run(*begin));
+    }
+    TxBinding after = binding;
+    Status st = RunBound(conn, body, binding, &after);
+    if (Hold(conn, after)) return st;
+    EndTransaction(conn);
     return st;
   }
 
@@ -653,18 +693,16 @@ class SqliteStore final : public Store {
   }
 
   Result<std::optional<std::string>> GetMeta(const std::string& key) override {
-    // Through the row cache as a string that is NotFound when the key is absent (not cached).
-    auto r = Cached(meta_cache_, key, [&]() -> Result<std::string> {
+    // Through the row cache, absent keys too: the keys are the program's own, not a
+    // caller's (the gateway asks for "jail_agency" on every request, and the demo county
+    // has none).
+    return Cached(meta_cache_, key, [&]() -> Result<std::optional<std::string>> {
       std::optional<std::string> out;
       TG_RETURN_IF_ERROR(Query(
           "SELECT value FROM meta WHERE key = ?1", [&](Stmt* s) { s->Bind(1, key); },
           [&](Stmt* s) { out = s->Text(0); }));
-      if (!out) return Status::NotFound("no meta " + key);
-      return std::move(*out);
+      return out;
     });
-    if (r.ok()) return std::optional<std::string>(std::move(r.value()));
-    if (r.status().code() == Code::kNotFound) return std::optional<std::string>();
-    return r.status();
   }
 
   // agencies ---------------------------------------------------------------------------
@@ -829,16 +867,27 @@ class SqliteStore final : public Store {
     unsigned char md[SHA256_DIGEST_LENGTH];
     TokenDigest(plaintext, md);
     const std::string key(reinterpret_cast<const char*>(md), sizeof md);
-    const bool cacheable = sqlite3_txn_state(conn->db(), "main") == SQLITE_TXN_NONE;
+    const TxBinding* b = FindTx(this);
+    bool cacheable;
     uint64_t generation = generation_.load();
-    if (cacheable) {
-      TG_RETURN_IF_ERROR(NoteOtherCommits(conn));
-      const uint64_t now = generation_.load();
-      // As the first read of a snapshot the check began its read transaction: record that, so
-      // the row cache can serve the snapshot's later reads (BeginChecked).
-      if (!sqlite3_get_autocommit(conn->db())) NoteSnapshotBegun(conn, generation, now);
-      if (auto hit = principals_.FindAt(key, now)) return Principal(*hit);
-      if (sqlite3_get_autocommit(conn->db())) generation = now;
+    if (b && b->snapshot) {
+      // In a snapshot, by the row cache's rule: served and filled at the generation the
+      // snapshot is checked at (its first read, if this is it, begins it with the check).
+      auto serves = CacheServes(conn);
+      if (!serves.ok()) return serves.status();
+      cacheable = *serves;
+      if (cacheable) {
+        generation = FindTx(this)->generation;
+        if (auto hit = principals_.Find(key, generation, generation_)) return Principal(*hit);
+      }
+    } else {
+      // Outside a transaction: its own check; inside a write transaction: never.
+      cacheable = sqlite3_txn_state(conn->db(), "main") == SQLITE_TXN_NONE;
+      if (cacheable) {
+        TG_RETURN_IF_ERROR(NoteOtherCommits(conn));
+        generation = generation_.load();
+        if (auto hit = principals_.FindAt(key, generation)) return Principal(*hit);
+      }
     }
     // Left joins: a valid token whose user, agency or workstation row is gone still comes
     // back (with that part empty), so the caller can say which is missing.
@@ -865,7 +914,9 @@ class SqliteStore final : public Store {
         }));
     if (found.empty()) return Status::Unauthenticated("unknown token");
     if (found.front().token.revoked) return Status::Unauthenticated("token " + found.front().token.id + " is revoked");
-    if (cacheable) principals_.Put(key, generation, std::make_shared<const Principal>(found.front()));
+    if (cacheable && (!(b && b->snapshot) || sqlite3_txn_state(conn->db(), "main") == SQLITE_TXN_READ)) {
+      principals_.Put(key, generation, std::make_shared<const Principal>(found.front()));
+    }
     return std::move(found.front());
   }
   Status RevokeToken(const std::string& id_or_plaintext, TimeMs now) override {
@@ -1584,6 +1635,7 @@ class SqliteStore final : public Store {
   // checkpoint) but an in-memory rollback journal, so a failed transaction still rolls back;
   // no fsync; the plate index dropped and rebuilt once at the end by a sort.
   Status BeginBulkLoad() override {
+    DropProbe();
     auto c = Acquire();
     if (!c.ok()) return c.status();
     Conn* conn = c->get();
@@ -1604,7 +1656,10 @@ class SqliteStore final : public Store {
     TG_RETURN_IF_ERROR(conn->Exec("CREATE INDEX IF NOT EXISTS plate_reads_plate_time ON plate_reads(plate, read_at)"));
     TG_RETURN_IF_ERROR(conn->Exec("PRAGMA temp_store = MEMORY; PRAGMA analysis_limit = 1000; ANALYZE"));
     if (path_ != ":memory:") TG_RETURN_IF_ERROR(conn->Exec("PRAGMA journal_mode = WAL"));
-    return conn->Exec("PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536");
+    TG_RETURN_IF_ERROR(conn->Exec("PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536"));
+    (void)UserVersion(conn);  // a read, so that the WAL index exists for the probe
+    OpenProbe();
+    return Status::OK();
   }
 
  private:
@@ -1671,9 +1726,13 @@ class SqliteStore final : public Store {
 
   // Runs body with `conn` (in an open transaction) bound to this thread, so the store calls
   // it makes join that transaction; if body throws, rolls back and rethrows.
-  Status RunBound(Conn* conn, const std::function<Status()>& body, bool snapshot = false) {
-    TxBinding binding{this, conn, 0};
-    binding.snapshot = snapshot;
+  Status RunBound(Conn* conn, const std::function<Status()>& body) {
+    return RunBound(conn, body, TxBinding{this, conn, 0});
+  }
+  // The same with `binding` as the thread's (a snapshot's); `*last` gets it as the body left
+  // it (what the snapshot's first read recorded).
+  Status RunBound(Conn* conn, const std::function<Status()>& body, const TxBinding& binding,
+                  TxBinding* last = nullptr) {
     tls_tx.push_back(binding);
     Status st;
     try {
@@ -1683,17 +1742,20 @@ class SqliteStore final : public Store {
       (void)conn->Exec("ROLLBACK");
       throw;
     }
-    PopTx();
+    TxBinding popped = PopTx();
+    if (last) *last = popped;
     return st;
   }
 
-  void PopTx() {
+  TxBinding PopTx() {
     for (auto it = tls_tx.begin(); it != tls_tx.end(); ++it) {
       if (it->store == this) {
+        TxBinding b = *it;
         tls_tx.erase(it);
-        return;
+        return b;
       }
     }
+    return TxBinding{this, nullptr, 0};
   }
 
   template <typename BindFn>
@@ -1825,18 +1887,34 @@ class SqliteStore final : public Store {
   // Begins conn's read transaction (it must have none, inside BEGIN) with the data_version
   // check, and records it in the thread's snapshot binding.
   Status BeginChecked(Conn* conn) {
+    const WalIndexProbe* probe = probe_.load();
     const uint64_t before = generation_.load();
+    std::optional<WalIndexProbe::Header> header = probe ? probe->Read() : std::nullopt;
+    const auto since = std::chrono::steady_clock::now();
     TG_RETURN_IF_ERROR(NoteOtherCommits(conn));
-    NoteSnapshotBegun(conn, before, generation_.load());
-    return Status::OK();
-  }
-  // The check just made on conn, with the generation read before and after it, began the
-  // read transaction of the thread's snapshot on conn (when that is what the thread holds).
-  void NoteSnapshotBegun(Conn* conn, uint64_t before, uint64_t after) {
+    const uint64_t after = generation_.load();
+    if (header && probe->Read() != header) header.reset();
     TxBinding* b = FindTx(this);
-    if (!b || !b->snapshot || b->conn != conn) return;
+    if (!b || !b->snapshot || b->conn != conn) return Status::OK();
     b->checked = before == after && sqlite3_txn_state(conn->db(), "main") == SQLITE_TXN_READ;
     b->generation = before;
+    b->at_header = b->checked && header.has_value();
+    if (b->at_header) b->header = *header;
+    b->since = since;
+    return Status::OK();
+  }
+
+  // For a read by key in the thread's snapshot on conn: begins the snapshot's read
+  // transaction with the check if it has none yet. True when the caches may answer the
+  // snapshot (at FindTx(this)->generation): it is checked and holds no writes of its own.
+  Result<bool> CacheServes(Conn* conn) {
+    int state = sqlite3_txn_state(conn->db(), "main");
+    if (state == SQLITE_TXN_NONE) {
+      TG_RETURN_IF_ERROR(BeginChecked(conn));
+      state = sqlite3_txn_state(conn->db(), "main");
+    }
+    const TxBinding* b = FindTx(this);
+    return state == SQLITE_TXN_READ && b && b->snapshot && b->checked;
   }
 
   // A read by key through `cache` (rule above); load() runs the query on the thread's
@@ -1854,15 +1932,10 @@ class SqliteStore final : public Store {
     }
     if (!b->snapshot) return load();
     Conn* conn = b->conn;
-    const int state = sqlite3_txn_state(conn->db(), "main");
-    if (state == SQLITE_TXN_NONE) {
-      TG_RETURN_IF_ERROR(BeginChecked(conn));
-      b = FindTx(this);
-    } else if (state != SQLITE_TXN_READ) {
-      return load();  // the snapshot holds writes of its own
-    }
-    if (!b->checked || sqlite3_txn_state(conn->db(), "main") != SQLITE_TXN_READ) return load();
-    const uint64_t at = b->generation;
+    auto serves = CacheServes(conn);
+    if (!serves.ok()) return serves.status();
+    if (!*serves) return load();  // unchecked, or the snapshot holds writes of its own
+    const uint64_t at = FindTx(this)->generation;
     if (auto hit = cache.Find(key, at, generation_)) return T(*hit);
     Result<T> r = load();
     if (r.ok() && sqlite3_txn_state(conn->db(), "main") == SQLITE_TXN_READ) {
@@ -1871,12 +1944,125 @@ class SqliteStore final : public Store {
     return r;
   }
 
+  // ----- Held snapshots -----------------------------------------------------------------
+  // Beginning and ending a read transaction costs two fcntl locks, an fstat and three
+  // statements, most of what a request answered from the caches spends in SQLite. So a
+  // snapshot that only read leaves its read transaction open (Hold), and the next snapshot on
+  // that connection resumes it (ResumeHeld) when the database has not changed since it
+  // began: the WAL-index header reads as it did right before and right after the check that
+  // began it (BeginChecked), and the store generation is still the one it was checked at.
+  // Then the resumed transaction sees exactly what a new one would: every commit rewrites
+  // the header before a new read transaction can see it, and headers never repeat. It is
+  // also checked at that generation, so the caches serve it by the row cache's rule.
+  // Otherwise it is ended and a new one begun. A held transaction keeps checkpoints from
+  // passing the WAL frames it may read, so it is ended when older than
+  // SqliteOptions::hold_snapshot_ms: by the next snapshot that finds it, by any other use
+  // of its connection (Acquire), or by the reaper thread while the connection is idle.
+  // Journal mode changes (bulk loads) replace the -shm file: the probe is dropped before
+  // and reopened after.
+
+  void OpenProbe() {
+    if (path_ == ":memory:" || options_.hold_snapshot_ms <= 0) return;
+    auto probe = WalIndexProbe::Open(path_);
+    if (!probe) return;  // not in WAL mode: every snapshot begins its own transaction
+    std::lock_guard<std::mutex> lock(mu_);
+    probe_.store(probe.get());
+    probes_.push_back(std::move(probe));  // kept until the store goes: readers may hold it
+  }
+  void DropProbe() {
+    probe_.store(nullptr);
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& c : idle_) {
+      if (c->holding) EndHeld(c.get());
+    }
+  }
+
+  // Resumes conn's held read transaction for a snapshot about to run (filling `binding` as
+  // its check did), or ends it when stale; false when the snapshot must begin its own.
+  bool ResumeHeld(Conn* conn, TxBinding& binding) {
+    if (!conn->holding) return false;
+    const WalIndexProbe* probe = probe_.load();
+    const auto now = std::chrono::steady_clock::now();
+    if (probe && generation_.load() == conn->held_generation &&
+        now - conn->held_since < std::chrono::milliseconds(options_.hold_snapshot_ms) &&
+        probe->Read() == conn->held_header) {
+      conn->holding = false;  // in use; Hold decides again when the snapshot ends
+      resumed_.fetch_add(1, std::memory_order_relaxed);
+      binding.checked = true;
+      binding.generation = conn->held_generation;
+      binding.at_header = true;
+      binding.header = conn->held_header;
+      binding.since = conn->held_since;
+      return true;
+    }
+    EndHeld(conn);
+    return false;
+  }
+
+  // Keeps conn's read transaction open after a snapshot when the next may resume it: the
+  // snapshot only read, and its check saw the header unchanged (`last`, its binding).
+  bool Hold(Conn* conn, const TxBinding& last) {
+    if (!last.at_header || !probe_.load() || conn->committed ||
+        sqlite3_txn_state(conn->db(), "main") != SQLITE_TXN_READ) {
+      return false;
+    }
+    conn->holding = true;
+    conn->held_header = last.header;
+    conn->held_generation = last.generation;
+    conn->held_since = last.since;
+    return true;
+  }
+
+  // Ends the transaction RunInSnapshot began (or resumed) on conn.
+  void EndTransaction(Conn* conn) {
+    auto end = conn->Prepare("COMMIT");
+    Status ended = end.ok() ? conn->Run(*end) : end.status();
+    if (!ended.ok()) (void)conn->Exec("ROLLBACK");
+  }
+  void EndHeld(Conn* conn) {
+    conn->holding = false;
+    EndTransaction(conn);
+  }
+
+  // Ends the read transactions idle connections have held longer than hold_snapshot_ms;
+  // sleeps until the next would expire, or until a connection is released holding one.
+  void ReapHeld() {
+    const auto hold = std::chrono::milliseconds(options_.hold_snapshot_ms);
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!stopping_) {
+      const auto now = std::chrono::steady_clock::now();
+      std::optional<std::chrono::steady_clock::time_point> next;
+      for (auto& c : idle_) {
+        if (!c->holding) continue;
+        if (now - c->held_since >= hold) {
+          EndHeld(c.get());
+        } else if (!next || c->held_since + hold < *next) {
+          next = c->held_since + hold;
+        }
+      }
+      reaper_waits_for_any_ = !next;
+      if (next) {
+        reaper_cv_.wait_until(lock, *next);
+      } else {
+        reaper_cv_.wait(lock);
+      }
+    }
+  }
+
+  std::atomic<const WalIndexProbe*> probe_{nullptr};
+  std::vector<std::unique_ptr<WalIndexProbe>> probes_;  // under mu_
+  std::thread reaper_;                                   // started by the first Hold's Release
+  std::condition_variable reaper_cv_;
+  bool reaper_waits_for_any_ = false;  // under mu_: asleep until a held connection comes back
+  bool stopping_ = false;              // under mu_
+  std::atomic<uint64_t> resumed_{0};   // snapshots that resumed a held read transaction (tests)
+
   std::atomic<uint64_t> generation_{0};
   PrincipalCache principals_;
   RowCache<Booking> booking_cache_;
   RowCache<Person> person_cache_;
   RowCache<std::vector<Conviction>> conviction_cache_;
-  RowCache<std::string> meta_cache_;
+  RowCache<std::optional<std::string>> meta_cache_;
 
  public:
   PrincipalCache& principal_cache() { return principals_; }
@@ -1890,6 +2076,7 @@ class SqliteStore final : public Store {
       default: return meta_cache_.Entries();
     }
   }
+  uint64_t HeldSnapshotsResumed() const { return resumed_.load(); }
   uint64_t RowCacheHits() {
     return booking_cache_.Hits() + person_cache_.Hits() + conviction_cache_.Hits() + meta_cache_.Hits();
   }
@@ -1924,6 +2111,13 @@ size_t SqliteRowCacheEntries(Store& store, int kind) {
 uint64_t SqliteRowCacheHits(Store& store) {
   auto* s = dynamic_cast<SqliteStore*>(&store);
   return s ? s->RowCacheHits() : 0;
+}
+
+// Test hook (declared by tests/records/held_snapshot_test.cpp): how many snapshots resumed
+// a read transaction an earlier one held.
+uint64_t SqliteHeldSnapshotsResumed(Store& store) {
+  auto* s = dynamic_cast<SqliteStore*>(&store);
+  return s ? s->HeldSnapshotsResumed() : 0;
 }
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {

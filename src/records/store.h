@@ -204,6 +204,10 @@ struct SqliteOptions {
   int busy_timeout_ms = 10000;
   // Create the file and apply migrations if missing (false: the file must exist).
   bool create = true;
+  // How long a snapshot's read transaction may stay open after it, for the next snapshot on
+  // the same connection to resume while the database is unchanged (cheaper than a new one);
+  // it also keeps checkpoints from passing the WAL frames it may read. 0: never held.
+  int hold_snapshot_ms = 1000;
 };
 
 // Opens (creating if needed) an SQLite store at `path`: WAL journal, synchronous=NORMAL,
