@@ -95,11 +95,13 @@ Result<GatewayConfig> LoadConfig(const std::string& path) {
   TG_RETURN_IF_ERROR(Get(j, "tokens", c.tokens_file, path));
   if (j.contains("log")) {
     const json& l = j["log"];
-    TG_RETURN_IF_ERROR(CheckKeys(l, {"dir", "key", "origin", "commit_wait_us", "tile_write_delay_ms", "journal_max_mb"}, path + ": log"));
+    TG_RETURN_IF_ERROR(CheckKeys(l, {"dir", "key", "origin", "commit_wait_us", "commit_early", "tile_write_delay_ms",
+                                 "journal_max_mb"}, path + ": log"));
     TG_RETURN_IF_ERROR(Get(l, "dir", c.log_dir, path + ".log"));
     TG_RETURN_IF_ERROR(Get(l, "key", c.log_key_file, path + ".log"));
     TG_RETURN_IF_ERROR(Get(l, "origin", c.log_origin, path + ".log"));
     TG_RETURN_IF_ERROR(Get(l, "commit_wait_us", c.log_commit_wait_us, path + ".log"));
+    TG_RETURN_IF_ERROR(Get(l, "commit_early", c.log_commit_early, path + ".log"));
     TG_RETURN_IF_ERROR(Get(l, "tile_write_delay_ms", c.log_tile_write_delay_ms, path + ".log"));
     TG_RETURN_IF_ERROR(Get(l, "journal_max_mb", c.log_journal_max_mb, path + ".log"));
     if (c.log_journal_max_mb < 1 || c.log_journal_max_mb > 4096)

@@ -65,6 +65,10 @@ struct GatewayConfig {
   // commit (one journal fdatasync and one signed checkpoint each). Short: the fdatasync
   // itself lets the next batch gather.
   int64_t log_commit_wait_us = 500;
+  // Whether the committer stops waiting once as many records are pending as its previous
+  // commit took (a lone request after a lone request commits at once); false: it always
+  // waits log_commit_wait_us.
+  bool log_commit_early = true;
   // How large the log's journal grows (it carries the audit records) before the tiles and
   // the audit store are synced and it starts over: each restart briefly stalls commits; a
   // crash replays up to this much.

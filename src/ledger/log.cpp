@@ -92,6 +92,9 @@ struct Log::Impl {
   std::condition_variable qcv;
   std::vector<Pending> pending;
   std::chrono::steady_clock::time_point first_pending;
+  // How many entries the previous commit took (1 before the first): once as many are
+  // pending, the committer stops waiting for more (see LogOptions::max_batch_wait).
+  size_t enough = 1;
   uint64_t next_index = 0;
   bool stopping = false;
   Status failed;
@@ -517,7 +520,10 @@ void Log::Impl::Run() {
       if (pending.empty()) return;  // stopping, drained
       if (!stopping && pending.size() < options.max_batch_entries) {
         auto deadline = first_pending + options.max_batch_wait;
-        qcv.wait_until(lock, deadline, [&] { return stopping || pending.size() >= options.max_batch_entries; });
+        qcv.wait_until(lock, deadline, [&] {
+          return stopping || pending.size() >= options.max_batch_entries ||
+                 (options.commit_when_as_many_as_last && pending.size() >= enough);
+        });
       }
       if (pending.size() <= options.max_batch_entries) {
         batch.swap(pending);
@@ -527,6 +533,7 @@ void Log::Impl::Run() {
         pending.erase(pending.begin(), pending.begin() + long(options.max_batch_entries));
       }
       first_pending = std::chrono::steady_clock::now();
+      enough = std::max<size_t>(batch.size(), 1);
       if (!failed.ok()) {
         Status s = failed;
         lock.unlock();
@@ -575,7 +582,7 @@ Result<uint64_t> Log::Impl::Enqueue(std::string entry, AppendCallback done, std:
   uint64_t index = next_index++;
   if (pending.empty()) first_pending = std::chrono::steady_clock::now();
   pending.push_back({std::move(entry), leaf, std::move(done), std::move(attachment)});
-  if (pending.size() == 1 || pending.size() >= options.max_batch_entries) qcv.notify_one();
+  if (pending.size() == 1 || pending.size() == enough || pending.size() >= options.max_batch_entries) qcv.notify_one();
   return index;
 }
 

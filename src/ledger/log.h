@@ -66,8 +66,13 @@ class AttachmentKeeper {
 struct LogOptions {
   // Most entries one commit (one checkpoint) covers.
   size_t max_batch_entries = 1 << 18;
-  // How long the committer waits after the first pending entry for more to arrive.
+  // How long the committer waits after the first pending entry for more to arrive, at most.
   std::chrono::microseconds max_batch_wait{2000};
+  // Stop waiting once as many entries are pending as the previous commit took. Under a
+  // steady load the clients a commit answered come back with about as many entries, and
+  // waiting longer would only add latency; a lone entry after a lone entry commits at once.
+  // false: always wait max_batch_wait (fewer, larger commits).
+  bool commit_when_as_many_as_last = true;
   // Threads that rewrite tiles in parallel when Open replays the journal.
   unsigned sync_threads = 8;
   // Threads the tile writer creates files with. One: creating files is kernel CPU work, and

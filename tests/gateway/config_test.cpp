@@ -23,14 +23,17 @@ TEST(GatewayConfig, LogTimingsHaveDefaultsAndLimits) {
   EXPECT_EQ(defaults->log_journal_max_mb, 256);
   EXPECT_EQ(defaults->log_tile_write_delay_ms, 1000);
   EXPECT_EQ(defaults->audit_store_commit_wait_us, 0);
-  auto set = load(R"(, "commit_wait_us": 0, "tile_write_delay_ms": 250, "journal_max_mb": 8)");
+  EXPECT_TRUE(defaults->log_commit_early);
+  auto set = load(R"(, "commit_wait_us": 0, "commit_early": false, "tile_write_delay_ms": 250, "journal_max_mb": 8)");
   ASSERT_TRUE(set.ok()) << set.status().ToString();
   EXPECT_EQ(set->log_commit_wait_us, 0);
   EXPECT_EQ(set->log_tile_write_delay_ms, 250);
   EXPECT_EQ(set->log_journal_max_mb, 8);
+  EXPECT_FALSE(set->log_commit_early);
   for (const char* bad : {R"(, "commit_wait_us": -1)", R"(, "commit_wait_us": 2000000)",
                           R"(, "tile_write_delay_ms": 600000)", R"(, "tile_write_delay_ms": "fast")",
-                          R"(, "journal_max_mb": 0)", R"(, "journal_max_mb": 5000)"}) {
+                          R"(, "journal_max_mb": 0)", R"(, "journal_max_mb": 5000)",
+                          R"(, "commit_early": "yes")"}) {
     auto r = load(bad);
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_NE(r.status().message().find(".log"), std::string::npos) << r.status().ToString();

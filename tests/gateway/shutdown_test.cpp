@@ -24,6 +24,7 @@ TEST(GatewayShutdown, AnAnswerStillWaitingForTheLogPastTheGraceIsNeverSent) {
   auto tokens = testing::ReadJsonFile(county + "/demo-tokens.json");
   GatewayConfig c = testing::CountyConfig(county);
   c.log_commit_wait_us = 1'000'000;     // the one request waits a second for company
+  c.log_commit_early = false;
   c.server.limits.shutdown_grace_ms = 50;  // far shorter than that
   auto gw = Gateway::Open(c);
   ASSERT_TRUE(gw.ok()) << gw.status().ToString();

@@ -197,6 +197,30 @@ TEST(LedgerLog, RejectsOversizedEntriesAtOnce) {
   EXPECT_EQ(t->index(), 0u);
 }
 
+// The committer stops waiting for more entries once as many are pending as the previous
+// commit took: a lone entry after a lone entry (an interactive user) commits at once, not
+// after max_batch_wait (ten minutes here, so waiting for it fails the test).
+TEST(LedgerLog, ALoneEntryCommitsWithoutWaitingOutTheBatchWindow) {
+  TempDir dir;
+  ASSERT_TRUE(Log::Init(dir / "log", "example.gov/log").ok());
+  LogOptions options = Fast();
+  options.max_batch_wait = std::chrono::minutes(10);
+  auto log = Log::Open(dir / "log", options);
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  for (uint64_t i = 0; i < 3; ++i) {
+    std::promise<Result<uint64_t>> done;
+    auto future = done.get_future();
+    auto index = (*log)->Append(EntryFor(i), [&done](Result<uint64_t> r) { done.set_value(std::move(r)); });
+    ASSERT_TRUE(index.ok()) << index.status().ToString();
+    ASSERT_EQ(future.wait_for(std::chrono::seconds(60)), std::future_status::ready)
+        << "entry " << i << " waited for the batch window";
+    auto committed = future.get();
+    ASSERT_TRUE(committed.ok()) << committed.status().ToString();
+    EXPECT_EQ(*committed, i);
+  }
+  EXPECT_EQ((*log)->CurrentCheckpoint().size, 3u);
+}
+
 TEST(LedgerLog, ConcurrentAppendersWithTicketsAndCallbacks) {
   TempDir dir;
   ASSERT_TRUE(Log::Init(dir / "log", "example.gov/log").ok());
