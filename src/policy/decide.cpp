@@ -367,7 +367,10 @@ Result<std::vector<std::vector<ActionDecision>>> Decider::Decide(
   std::string key;
   size_t key_prefix = 0;
   if (caching) {
-    for (const auto& a : actions) key += a + '\0';
+    for (const auto& a : actions) {
+      key += a;
+      key += '\0';
+    }
     key += '\0';
     key_prefix = key.size();
   }

@@ -23,18 +23,8 @@ uint64_t SqliteHeldSnapshotsResumed(Store& store);
 namespace {
 
 using testing::ExecOnFile;
+using testing::MakePerson;
 using testing::TempDir;
-
-Person MakePerson(const std::string& id, const std::string& address) {
-  Person p;
-  p.person_id = id;
-  p.first_name = "Ana";
-  p.last_name = "Reyes";
-  p.dob = "1990-07-14";
-  p.sex = "F";
-  p.address = address;
-  return p;
-}
 
 // A bare SQLite connection of the test's own (another process, as far as the store knows).
 class Bare {

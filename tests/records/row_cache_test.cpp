@@ -22,24 +22,13 @@ uint64_t SqliteRowCacheHits(Store& store);
 
 namespace {
 
+using testing::MakePerson;
 using testing::TempDir;
 
 constexpr size_t kCacheBound = 8192;  // RowCache::kMaxEntries
 constexpr int kBookings = 0;
 constexpr int kPersons = 1;
 constexpr int kConvictions = 2;
-
-Person MakePerson(const std::string& id, const std::string& address) {
-  Person p;
-  p.person_id = id;
-  p.first_name = "Jose";
-  p.last_name = "Alvarez";
-  p.dob = "1985-03-02";
-  p.sex = "M";
-  p.birthplace = "Los Angeles, CA, USA";
-  p.address = address;
-  return p;
-}
 
 Booking MakeBooking(const std::string& id, const std::string& person_id, const std::string& housing,
                     int charges = 2) {

@@ -10,6 +10,8 @@
 #include <fstream>
 #include <string>
 
+#include "records/store.h"
+
 namespace tg::records::testing {
 
 // A fresh directory under the system temp dir, removed when the object goes away.
@@ -50,5 +52,18 @@ inline void ExecOnFile(const std::string& path, const char* sql) {
   sqlite3_close(db);
 }
 inline std::string SeattleFile() { return SharedDir() + "/data/seattle-alpr-2021-10.csv.gz"; }
+
+// A person with every field filled, living at `address` (the field the cache tests change).
+inline Person MakePerson(const std::string& id, const std::string& address) {
+  Person p;
+  p.person_id = id;
+  p.first_name = "Jose";
+  p.last_name = "Alvarez";
+  p.dob = "1985-03-02";
+  p.sex = "M";
+  p.birthplace = "Los Angeles, CA, USA";
+  p.address = address;
+  return p;
+}
 
 }  // namespace tg::records::testing
