@@ -221,6 +221,33 @@ TEST(LedgerLog, ALoneEntryCommitsWithoutWaitingOutTheBatchWindow) {
   EXPECT_EQ((*log)->CurrentCheckpoint().size, 3u);
 }
 
+// Early commits still leave concurrent appenders sharing commits: eight appenders that each
+// wait for their entry before the next come back together, and the committer waits (here up
+// to 50 ms) until as many are pending as its last commit took.
+TEST(LedgerLog, ConcurrentAppendersShareCommits) {
+  TempDir dir;
+  ASSERT_TRUE(Log::Init(dir / "log", "example.gov/log").ok());
+  LogOptions options = Fast();
+  options.max_batch_wait = std::chrono::milliseconds(50);
+  auto log = Log::Open(dir / "log", options);
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  constexpr int kAppenders = 8, kEach = 100;
+  std::vector<std::thread> appenders;
+  for (int a = 0; a < kAppenders; ++a) {
+    appenders.emplace_back([&log, a] {
+      for (int i = 0; i < kEach; ++i) {
+        auto t = (*log)->Append("appender-" + std::to_string(a) + "-" + std::to_string(i));
+        ASSERT_TRUE(t.ok()) << t.status().ToString();
+        ASSERT_TRUE(t->Wait().ok());
+      }
+    });
+  }
+  for (auto& t : appenders) t.join();
+  const LogStats stats = (*log)->Stats();
+  EXPECT_EQ(stats.entries, uint64_t(kAppenders * kEach));
+  EXPECT_LT(stats.batches * 2, stats.entries) << stats.batches << " commits for " << stats.entries << " entries";
+}
+
 TEST(LedgerLog, ConcurrentAppendersWithTicketsAndCallbacks) {
   TempDir dir;
   ASSERT_TRUE(Log::Init(dir / "log", "example.gov/log").ok());
