@@ -93,9 +93,9 @@ class Server::Impl {
   // Hands `deliver` (which queues a connection's answer on its executor) to the thread of
   // `lane`, the connection's. Called from outside it (the log's committer resolves a group
   // commit's answers one after another), answers gather per lane and one post hands them
-  // all to its thread, whose net::defer onto each connection's executor needs no further wake-up: a commit
-  // of N records wakes each thread once instead of N times. Called from the lane's own
-  // thread, runs `deliver` at once.
+  // all to its thread, whose net::defer onto each connection's executor needs no further
+  // wake-up: a commit of N records wakes each thread once instead of N times. Called from
+  // the lane's own thread, runs `deliver` at once.
   void Deliver(size_t lane, std::function<void()> deliver);
 
  private:
