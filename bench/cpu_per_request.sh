@@ -30,23 +30,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$tg" demo --data "$work/county" --listen 127.0.0.1:0 --persons 2000 --alpr-reads 2000 --token-rps 0 --address-rps 0 \
-  --policies "$here/policies" >"$work/demo.out" 2>"$work/demo.err" &
-gw_pid=$!
-for _ in $(seq 1 300); do grep -q "portal" "$work/demo.out" 2>/dev/null && break; sleep 0.2; done
-port=$(sed -n 's|.*portal *http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$work/demo.out")
-[ -n "$port" ] || { cat "$work/demo.err" >&2; echo "cpu_per_request.sh: gateway did not start" >&2; exit 1; }
-token=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['lasd-records-clerk'])" "$work/county/demo-tokens.json")
-auth="Authorization: Bearer $token"
-purpose="TrustGate-Purpose: booking_operations"
-curl -sf -H "$auth" -H "$purpose" "http://127.0.0.1:$port/v1/bookings?release_within=2160h" |
-  python3 -c "
-import json, sys
-ids = [r['booking_id'] for r in json.load(sys.stdin)['records']][:500]
-print('ids = {' + ', '.join(json.dumps(i) for i in ids) + '}')
-print('n = 0')
-print('request = function() n = n + 1; return wrk.format(\"GET\", \"/v1/bookings/\" .. ids[n % #ids + 1]) end')
-" >"$work/bookings.lua"
+# shellcheck source=bench/bench_county.sh
+source "$here/bench/bench_county.sh"
+start_bench_county cpu_per_request.sh
 load() { wrk -t"$threads" -c"$conns" -d"$1" --latency -s "$work/bookings.lua" -H "$auth" -H "$purpose" "http://127.0.0.1:$port"; }
 
 # Per thread name: CPU ticks (user + system) and bytes written, summed over same-named threads.

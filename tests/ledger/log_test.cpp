@@ -197,15 +197,20 @@ TEST(LedgerLog, RejectsOversizedEntriesAtOnce) {
   EXPECT_EQ(t->index(), 0u);
 }
 
+// A new log in dir/log whose committer waits up to `wait` for company.
+Result<std::unique_ptr<Log>> NewLogWithBatchWait(const TempDir& dir, std::chrono::microseconds wait) {
+  if (Status s = Log::Init(dir / "log", "example.gov/log").status(); !s.ok()) return s;
+  LogOptions options = Fast();
+  options.max_batch_wait = wait;
+  return Log::Open(dir / "log", options);
+}
+
 // The committer stops waiting for more entries once as many are pending as the previous
 // commit took: a lone entry after a lone entry (an interactive user) commits at once, not
 // after max_batch_wait (ten minutes here, so waiting for it fails the test).
 TEST(LedgerLog, ALoneEntryCommitsWithoutWaitingOutTheBatchWindow) {
   TempDir dir;
-  ASSERT_TRUE(Log::Init(dir / "log", "example.gov/log").ok());
-  LogOptions options = Fast();
-  options.max_batch_wait = std::chrono::minutes(10);
-  auto log = Log::Open(dir / "log", options);
+  auto log = NewLogWithBatchWait(dir, std::chrono::minutes(10));
   ASSERT_TRUE(log.ok()) << log.status().ToString();
   for (uint64_t i = 0; i < 3; ++i) {
     std::promise<Result<uint64_t>> done;
@@ -226,10 +231,7 @@ TEST(LedgerLog, ALoneEntryCommitsWithoutWaitingOutTheBatchWindow) {
 // to 50 ms) until as many are pending as its last commit took.
 TEST(LedgerLog, ConcurrentAppendersShareCommits) {
   TempDir dir;
-  ASSERT_TRUE(Log::Init(dir / "log", "example.gov/log").ok());
-  LogOptions options = Fast();
-  options.max_batch_wait = std::chrono::milliseconds(50);
-  auto log = Log::Open(dir / "log", options);
+  auto log = NewLogWithBatchWait(dir, std::chrono::milliseconds(50));
   ASSERT_TRUE(log.ok()) << log.status().ToString();
   constexpr int kAppenders = 8, kEach = 100;
   std::vector<std::thread> appenders;
