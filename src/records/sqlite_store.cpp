@@ -607,6 +607,7 @@ class SqliteStore final : public Store {
     // call returns, so a principal read before the commit is not served after it. (One place
     // instead of a bump in every writer: the commit hook sees every commit, whichever path
     // made it: Write, Insert, RunInTransaction, RunInSnapshot, Exec of DDL, bulk loads.)
+    bool wrote = c->committed;
     if (c->committed) {
       c->committed = false;
       NoteChange();
@@ -614,6 +615,12 @@ class SqliteStore final : public Store {
     bool wake_reaper = false;
     {
       std::lock_guard<std::mutex> lock(mu_);
+      // Every held snapshot is stale now. Ended here rather than at its next use, so that a
+      // checkpoint need not wait for it and the WAL can start over while a holder's thread
+      // is not running (tests/records/held_snapshot_test.cpp, ReadersUnderWrites...).
+      if (wrote)
+        for (auto& idle : idle_)
+          if (idle->holding) EndHeld(idle.get());
       idle_.emplace_back(c);
       if (c->holding) {
         if (!reaper_.joinable()) reaper_ = std::thread([this] { ReapHeld(); });
