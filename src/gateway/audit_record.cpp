@@ -1,11 +1,13 @@
 #include "gateway/audit_record.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <string_view>
+#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
@@ -132,12 +134,172 @@ size_t PlainSize(const AuditRecord& r) {
                                &r.recipient, &r.recipient_kind, &r.outcome})
     n += f->size();
   for (const auto& d : r.decisions)
-    n += 130 + 2 * d.action.size() + d.outcome.size() + d.record_id.size() + ListSize(d.policies) +
-         ListSize(d.errors);
+    // Version 2 lists each action once and shares the rest, usually among several actions.
+    n += d.action.size() + 3 + (80 + d.outcome.size() + d.record_id.size() + ListSize(d.policies) + ListSize(d.errors)) / 2;
   n += ListSize(r.records);
   for (size_t i = 0; i < r.records.size(); ++i)
     n += 32 + r.records[i].size() + (i < r.released.size() ? ListSize(r.released[i]) : 2);
   return n;
+}
+
+// Finds the group `key` belongs to among `n` groups (`same(k)`: whether group k is it), or
+// n when none: a scan while there are few groups, a hash lookup once there are many (a
+// long list of records that all read differently must not cost its square).
+class GroupIndex {
+ public:
+  template <class Same>
+  size_t Find(size_t n, size_t hash, Same same) {
+    if (n <= kScan) {
+      for (size_t k = n; k-- > 0;)
+        if (same(k)) return k;
+      return n;
+    }
+    auto [lo, hi] = by_hash_.equal_range(hash);
+    for (auto it = lo; it != hi; ++it)
+      if (same(it->second)) return it->second;
+    return n;
+  }
+  // Group n was added with `hash`; `hash_of(k)` rehashes earlier ones on switching to lookups.
+  template <class HashOf>
+  void Added(size_t n, size_t hash, HashOf hash_of) {
+    if (n < kScan) return;
+    if (n == kScan)
+      for (size_t k = 0; k < n; ++k) by_hash_.emplace(hash_of(k), k);
+    by_hash_.emplace(hash, n);
+  }
+
+ private:
+  static constexpr size_t kScan = 8;
+  std::unordered_multimap<size_t, size_t> by_hash_;
+};
+
+// Decision indices per record, records in order of first appearance.
+std::vector<std::pair<std::string_view, std::vector<uint32_t>>> DecisionsByRecord(
+    const std::vector<AuditDecision>& ds) {
+  std::vector<std::pair<std::string_view, std::vector<uint32_t>>> out;
+  GroupIndex index;
+  std::hash<std::string_view> hash;
+  for (uint32_t i = 0; i < ds.size(); ++i) {
+    std::string_view id = ds[i].record_id;
+    if (!out.empty() && out.back().first == id) {  // decisions usually come record by record
+      out.back().second.push_back(i);
+      continue;
+    }
+    size_t h = hash(id);
+    size_t k = index.Find(out.size(), h, [&](size_t x) { return out[x].first == id; });
+    if (k == out.size()) {
+      out.push_back({id, {}});
+      index.Added(k, h, [&](size_t x) { return hash(out[x].first); });
+    }
+    out[k].second.push_back(i);
+  }
+  return out;
+}
+
+bool SameOutcome(const AuditDecision& a, const AuditDecision& b) {
+  return a.outcome == b.outcome && a.policies == b.policies && a.errors == b.errors;
+}
+
+// One record's decisions as its "outcomes" list: the actions that share a decision and its
+// policies, in order of their first action.
+void WriteOutcomes(CanonicalWriter& w, const std::vector<AuditDecision>& ds, const std::vector<uint32_t>& idx) {
+  std::vector<std::vector<uint32_t>> groups;
+  for (uint32_t i : idx) {
+    auto g = std::find_if(groups.begin(), groups.end(), [&](const auto& x) { return SameOutcome(ds[x[0]], ds[i]); });
+    if (g == groups.end()) groups.push_back({i});
+    else g->push_back(i);
+  }
+  w.out.push_back('[');
+  for (size_t k = 0; k < groups.size(); ++k) {
+    if (k) w.out.push_back(',');
+    const AuditDecision& d = ds[groups[k][0]];
+    w.Raw("{\"actions\":[");
+    for (size_t a = 0; a < groups[k].size(); ++a) {
+      if (a) w.out.push_back(',');
+      w.Str(ds[groups[k][a]].action);
+    }
+    w.Raw("],\"decision\":");
+    w.Str(d.outcome);
+    w.Raw(",\"determining_policies\":");
+    w.List(d.policies);
+    w.Raw(",\"erroring_policies\":");
+    w.List(d.errors);
+    w.out.push_back('}');
+  }
+  w.out.push_back(']');
+}
+
+// "decisions": records whose outcomes read alike share one entry.
+void WriteDecisions(CanonicalWriter& w, const std::vector<AuditDecision>& ds) {
+  struct Group {
+    std::string outcomes;
+    std::vector<std::string_view> ids;
+  };
+  std::vector<Group> groups;
+  GroupIndex index;
+  std::hash<std::string_view> hash;
+  CanonicalWriter text;
+  for (const auto& [id, idx] : DecisionsByRecord(ds)) {
+    text.out.clear();
+    WriteOutcomes(text, ds, idx);
+    size_t h = hash(text.out);
+    size_t k = index.Find(groups.size(), h, [&](size_t x) { return groups[x].outcomes == text.out; });
+    if (k == groups.size()) {
+      groups.push_back({text.out, {}});
+      index.Added(k, h, [&](size_t x) { return hash(groups[x].outcomes); });
+    }
+    groups[k].ids.push_back(id);
+  }
+  w.ok &= text.ok;
+  w.out.push_back('[');
+  for (size_t k = 0; k < groups.size(); ++k) {
+    if (k) w.out.push_back(',');
+    w.Raw("{\"outcomes\":");
+    w.out.append(groups[k].outcomes);
+    w.Raw(",\"record_ids\":[");
+    for (size_t i = 0; i < groups[k].ids.size(); ++i) {
+      if (i) w.out.push_back(',');
+      w.Str(groups[k].ids[i]);
+    }
+    w.Raw("]}");
+  }
+  w.out.push_back(']');
+}
+
+// "released": returned records with the same categories share one entry.
+void WriteReleased(CanonicalWriter& w, const std::vector<std::string>& records,
+                   const std::vector<std::vector<std::string>>& released) {
+  static const std::vector<std::string> kNone;
+  std::vector<std::pair<const std::vector<std::string>*, std::vector<size_t>>> groups;
+  GroupIndex index;
+  auto hash = [](const std::vector<std::string>& v) {
+    size_t h = v.size();
+    for (const auto& c : v) h = h * 1000003 ^ std::hash<std::string>()(c);
+    return h;
+  };
+  for (size_t i = 0; i < records.size(); ++i) {
+    const std::vector<std::string>* cats = i < released.size() ? &released[i] : &kNone;
+    size_t h = hash(*cats);
+    size_t k = index.Find(groups.size(), h, [&](size_t x) { return *groups[x].first == *cats; });
+    if (k == groups.size()) {
+      groups.push_back({cats, {}});
+      index.Added(k, h, [&](size_t x) { return hash(*groups[x].first); });
+    }
+    groups[k].second.push_back(i);
+  }
+  w.out.push_back('[');
+  for (size_t k = 0; k < groups.size(); ++k) {
+    if (k) w.out.push_back(',');
+    w.Raw("{\"categories\":");
+    w.List(*groups[k].first);
+    w.Raw(",\"record_ids\":[");
+    for (size_t i = 0; i < groups[k].second.size(); ++i) {
+      if (i) w.out.push_back(',');
+      w.Str(records[groups[k].second[i]]);
+    }
+    w.Raw("]}");
+  }
+  w.out.push_back(']');
 }
 
 }  // namespace
@@ -162,27 +324,9 @@ std::string AuditRecord::Canonical() const {
   w.Str(client_address);
   w.Raw(",\"client_cert\":");
   w.Str(client_cert);
-  w.Raw(",\"decisions\":[");
-  for (size_t i = 0; i < decisions.size(); ++i) {
-    const auto& d = decisions[i];
-    if (i) w.out.push_back(',');
-    std::string_view category = d.action;
-    if (category.rfind("read_", 0) == 0) category.remove_prefix(5);
-    w.Raw("{\"action\":");
-    w.Str(d.action);
-    w.Raw(",\"category\":");
-    w.Str(category);
-    w.Raw(",\"decision\":");
-    w.Str(d.outcome);
-    w.Raw(",\"determining_policies\":");
-    w.List(d.policies);
-    w.Raw(",\"erroring_policies\":");
-    w.List(d.errors);
-    w.Raw(",\"record_id\":");
-    w.Str(d.record_id);
-    w.out.push_back('}');
-  }
-  w.Raw("],\"method\":");
+  w.Raw(",\"decisions\":");
+  WriteDecisions(w, decisions);
+  w.Raw(",\"method\":");
   w.Str(method);
   w.Raw(",\"outcome\":");
   w.Str(outcome);
@@ -202,24 +346,16 @@ std::string AuditRecord::Canonical() const {
   w.Str(recipient_kind);
   w.Raw(",\"record_ids\":");
   w.List(records);
-  w.Raw(",\"released\":[");
-  static const std::vector<std::string> kNone;
-  for (size_t i = 0; i < records.size(); ++i) {
-    if (i) w.out.push_back(',');
-    w.Raw("{\"categories\":");
-    w.List(i < released.size() ? released[i] : kNone);
-    w.Raw(",\"record_id\":");
-    w.Str(records[i]);
-    w.out.push_back('}');
-  }
-  w.Raw("],\"status\":");
+  w.Raw(",\"released\":");
+  WriteReleased(w, records, released);
+  w.Raw(",\"status\":");
   char num[16];
   w.out.append(num, std::to_chars(num, num + sizeof num, status).ptr);
   w.Raw(",\"time\":");
   w.Str(time);
   w.Raw(",\"token\":");
   w.Str(token_id);
-  w.Raw(",\"v\":1,\"workstation\":");
+  w.Raw(",\"v\":2,\"workstation\":");
   w.Str(workstation);
   w.out.push_back('}');
   if (w.ok) return std::move(w.out);
@@ -228,20 +364,50 @@ std::string AuditRecord::Canonical() const {
 
 std::string AuditRecord::CanonicalReference() const {
   // nlohmann::json objects are std::map-ordered: keys come out sorted.
+  // Version 2's grouping written plainly (quadratic, which the definition may be).
   nlohmann::json decisions_json = nlohmann::json::array();
-  for (const auto& d : decisions) {
-    std::string category = d.action.rfind("read_", 0) == 0 ? d.action.substr(5) : d.action;
-    decisions_json.push_back({{"record_id", d.record_id}, {"action", d.action}, {"category", category},
-                              {"decision", d.outcome}, {"determining_policies", d.policies},
-                              {"erroring_policies", d.errors}});
+  std::vector<std::string> considered;  // records in order of first appearance
+  for (const auto& d : decisions)
+    if (std::find(considered.begin(), considered.end(), d.record_id) == considered.end())
+      considered.push_back(d.record_id);
+  for (const std::string& id : considered) {
+    nlohmann::json outcomes = nlohmann::json::array();
+    for (const auto& d : decisions) {
+      if (d.record_id != id) continue;
+      nlohmann::json key = {{"decision", d.outcome}, {"determining_policies", d.policies}, {"erroring_policies", d.errors}};
+      auto same = std::find_if(outcomes.begin(), outcomes.end(), [&](const nlohmann::json& o) {
+        nlohmann::json k = o;
+        k.erase("actions");
+        return k == key;
+      });
+      if (same != outcomes.end()) {
+        (*same)["actions"].push_back(d.action);
+      } else {
+        key["actions"] = nlohmann::json::array({d.action});
+        outcomes.push_back(key);
+      }
+    }
+    auto group = std::find_if(decisions_json.begin(), decisions_json.end(),
+                              [&](const nlohmann::json& g) { return g["outcomes"] == outcomes; });
+    if (group != decisions_json.end()) {
+      (*group)["record_ids"].push_back(id);
+    } else {
+      decisions_json.push_back({{"outcomes", outcomes}, {"record_ids", nlohmann::json::array({id})}});
+    }
   }
   nlohmann::json released_json = nlohmann::json::array();
   for (size_t i = 0; i < records.size(); ++i) {
-    released_json.push_back({{"record_id", records[i]},
-                             {"categories", i < released.size() ? released[i] : std::vector<std::string>{}}});
+    nlohmann::json categories = i < released.size() ? released[i] : std::vector<std::string>{};
+    auto group = std::find_if(released_json.begin(), released_json.end(),
+                              [&](const nlohmann::json& g) { return g["categories"] == categories; });
+    if (group != released_json.end()) {
+      (*group)["record_ids"].push_back(records[i]);
+    } else {
+      released_json.push_back({{"categories", categories}, {"record_ids", nlohmann::json::array({records[i]})}});
+    }
   }
   nlohmann::json j = {
-      {"v", 1},
+      {"v", 2},
       {"time", time},
       {"principal", principal},
       {"agency", agency},

@@ -89,6 +89,28 @@ Status ReadDecision(const std::string& category, const json& d, CategoryDecision
   return Status::OK();
 }
 
+// Version 2: {"outcomes": [{"actions", "decision", "determining_policies",
+// "erroring_policies"}], "record_ids"}, one decision per record and action as in version 1.
+Status ReadOutcomes(const json& group, AuditEvent& e) {
+  std::vector<std::string> ids;
+  if (const json* r = Field(group, {"record_ids"})) TG_RETURN_IF_ERROR(GetStringList(*r, "record_ids", ids));
+  const json& outcomes = group["outcomes"];
+  if (!outcomes.is_array()) return Status::InvalidArgument("audit record: 'outcomes' must be an array");
+  for (const json& o : outcomes) {
+    if (!o.is_object()) return Status::InvalidArgument("audit record: an outcome must be an object");
+    std::vector<std::string> actions;
+    const json* a = Field(o, {"actions"});
+    if (!a) return Status::InvalidArgument("audit record: an outcome has no 'actions'");
+    TG_RETURN_IF_ERROR(GetStringList(*a, "actions", actions));
+    for (const std::string& action : actions) {
+      CategoryDecision cd;
+      TG_RETURN_IF_ERROR(ReadDecision(action.rfind("read_", 0) == 0 ? action.substr(5) : action, o, cd));
+      for (size_t n = std::max<size_t>(ids.size(), 1); n-- > 0;) e.decisions.push_back(cd);
+    }
+  }
+  return Status::OK();
+}
+
 Status ReadTime(const json& j, AuditEvent& e) {
   if (const json* t = Field(j, {"time", "timestamp", "at"})) {
     if (t->is_number_integer()) {
@@ -132,6 +154,13 @@ Status ReadRecords(const json& j, AuditEvent& e) {
           continue;
         }
         if (!r.is_object()) return Status::InvalidArgument("audit record: bad 'released' entry");
+        if (const json* ids = Field(r, {"record_ids"})) {  // version 2: records sharing categories
+          std::vector<std::string> id_list, list;
+          TG_RETURN_IF_ERROR(GetStringList(*ids, "record_ids", id_list));
+          if (const json* c = Field(r, {"categories"})) TG_RETURN_IF_ERROR(GetStringList(*c, "categories", list));
+          for (auto& id : id_list) e.released.emplace_back(std::move(id), list);
+          continue;
+        }
         std::string id;
         TG_RETURN_IF_ERROR(GetString(r, {"id", "record_id"}, id));
         std::vector<std::string> list;
@@ -197,6 +226,10 @@ Result<AuditEvent> ParseAuditEvent(const std::string& json_text, std::optional<u
   if (const json* d = Field(j, {"decisions"})) {
     if (d->is_array()) {
       for (const auto& x : *d) {
+        if (x.is_object() && x.contains("outcomes")) {
+          TG_RETURN_IF_ERROR(ReadOutcomes(x, e));
+          continue;
+        }
         CategoryDecision cd;
         TG_RETURN_IF_ERROR(ReadDecision("", x, cd));
         e.decisions.push_back(std::move(cd));

@@ -4,9 +4,12 @@
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "gateway/audit_record.h"
+#include "oversight/audit_event.h"
 
 namespace tg::gateway {
 namespace {
@@ -55,14 +58,27 @@ AuditRecord RandomRecord() {
   r.records = *rc::gen::container<std::vector<std::string>>(Text());
   r.released = *rc::gen::container<std::vector<std::vector<std::string>>>(
       rc::gen::container<std::vector<std::string>>(Text()));
-  int n = *rc::gen::inRange(0, 5);
+  // Small pools besides free text, so that records and outcomes repeat and group.
+  auto pooled = [](std::vector<std::string> pool) {
+    return rc::gen::weightedOneOf<std::string>({{3, rc::gen::elementOf(pool)}, {1, Text()}});
+  };
+  auto pooled_list = [](std::vector<std::vector<std::string>> pool) {
+    return rc::gen::weightedOneOf<std::vector<std::string>>(
+        {{3, rc::gen::elementOf(pool)}, {1, rc::gen::container<std::vector<std::string>>(Text())}});
+  };
+  if (*rc::gen::inRange(0, 2) == 0) {
+    r.records = *rc::gen::container<std::vector<std::string>>(pooled({"LASD-1", "LASD-2", "LASD-3"}));
+    r.released = *rc::gen::container<std::vector<std::vector<std::string>>>(
+        pooled_list({{}, {"identity"}, {"identity", "dob"}}));
+  }
+  int n = *rc::gen::inRange(0, 40);
   for (int i = 0; i < n; ++i) {
     AuditDecision d;
-    d.record_id = *Text();
-    d.action = *rc::gen::weightedOneOf<std::string>({{2, rc::gen::just(std::string("read_dob"))}, {1, Text()}});
-    d.outcome = *Text();
-    d.policies = *rc::gen::container<std::vector<std::string>>(Text());
-    d.errors = *rc::gen::container<std::vector<std::string>>(Text());
+    d.record_id = *pooled({"LASD-1", "LASD-2", "LASD-3", ""});
+    d.action = *pooled({"read_dob", "read_identity", "request_hold"});
+    d.outcome = *pooled({"allow", "deny"});
+    d.policies = *pooled_list({{}, {"p1"}, {"p1", "p2"}});
+    d.errors = *pooled_list({{}, {"p3: bad"}});
     r.decisions.push_back(std::move(d));
   }
   r.status = *rc::gen::inRange(100, 600);
@@ -88,8 +104,68 @@ TEST(AuditRecordCanonical, TypicalRecordParsesBackWithSortedKeys) {
   auto j = nlohmann::json::parse(text);
   EXPECT_EQ(j["reason"], r.reason);
   EXPECT_EQ(j["released"][1]["categories"], nlohmann::json::array());
-  EXPECT_EQ(j["decisions"][0]["category"], "dob");
+  EXPECT_EQ(j["released"][1]["record_ids"], nlohmann::json::array({"LASD-2"}));
+  EXPECT_EQ(j["decisions"][0]["outcomes"][0]["actions"][0], "read_dob");
+  EXPECT_EQ(j["decisions"][0]["record_ids"][0], "LASD-1");
   EXPECT_EQ(j.dump(), text);  // re-dumping sorted keys changes nothing
+}
+
+// A list response: records whose decisions read alike share one entry, as do records
+// released the same categories; past a few groups the encoder looks groups up by hash.
+TEST(AuditRecordCanonical, ListsGroupRecordsThatReadAlike) {
+  AuditRecord r;
+  const std::vector<std::string> actions = {"read_identity", "read_dob", "read_address", "read_release"};
+  for (int i = 0; i < 300; ++i) {
+    std::string id = "LASD-" + std::to_string(i);
+    // Records 0-19 each read differently (their own policy); the rest in three ways.
+    std::string policy = i < 20 ? "own-" + std::to_string(i) : "p" + std::to_string(i % 3);
+    for (const auto& a : actions)
+      r.decisions.push_back({id, a, a == "read_dob" ? "deny" : "allow", {policy}, {}});
+    r.records.push_back(id);
+    r.released.push_back(i % 2 ? std::vector<std::string>{"identity"} : std::vector<std::string>{"identity", "release"});
+  }
+  std::string text = r.Canonical();
+  ASSERT_EQ(text, r.CanonicalReference());
+  auto j = nlohmann::json::parse(text);
+  ASSERT_EQ(j["decisions"].size(), 23u);
+  EXPECT_EQ(j["decisions"][0]["record_ids"], nlohmann::json::array({"LASD-0"}));
+  EXPECT_EQ(j["decisions"][20]["record_ids"].size(), 94u);  // 20, 23, 26, ...
+  EXPECT_EQ(j["decisions"][20]["record_ids"][0], "LASD-20");
+  const auto& outcomes = j["decisions"][20]["outcomes"];
+  ASSERT_EQ(outcomes.size(), 2u);
+  EXPECT_EQ(outcomes[0]["actions"], nlohmann::json::array({"read_identity", "read_address", "read_release"}));
+  EXPECT_EQ(outcomes[1]["actions"], nlohmann::json::array({"read_dob"}));
+  EXPECT_EQ(outcomes[1]["decision"], "deny");
+  ASSERT_EQ(j["released"].size(), 2u);
+  EXPECT_EQ(j["released"][0]["record_ids"].size(), 150u);
+  EXPECT_EQ(j["released"][0]["categories"], nlohmann::json::array({"identity", "release"}));
+  // Decisions that come out of record order still gather under their record.
+  std::swap(r.decisions[0], r.decisions[r.decisions.size() - 1]);
+  EXPECT_EQ(r.Canonical(), r.CanonicalReference());
+}
+
+// What the gateway writes, the oversight tools read back: one decision per record and
+// action, and each returned record's categories.
+TEST(AuditRecordCanonical, OversightReadsBackEveryDecision) {
+  AuditRecord r;
+  r.time = "2026-12-01T21:05:04.12Z";
+  for (const char* id : {"B1", "B2", "B3"}) {
+    r.decisions.push_back({id, "read_identity", "allow", {"p1"}, {}});
+    r.decisions.push_back({id, "read_dob", id == std::string("B3") ? "allow" : "deny", {"p2"}, {}});
+    r.records.push_back(id);
+    r.released.push_back(id == std::string("B3") ? std::vector<std::string>{"identity", "dob"}
+                                                 : std::vector<std::string>{"identity"});
+  }
+  auto e = oversight::ParseAuditEvent(r.Canonical(), 5);
+  ASSERT_TRUE(e.ok()) << e.status().ToString();
+  std::multiset<std::string> read;
+  for (const auto& d : e->decisions) read.insert(d.category + "=" + d.decision);
+  EXPECT_EQ(read, (std::multiset<std::string>{"identity=allow", "identity=allow", "identity=allow", "dob=deny",
+                                              "dob=deny", "dob=allow"}));
+  ASSERT_EQ(e->released.size(), 3u);
+  std::map<std::string, std::vector<std::string>> released(e->released.begin(), e->released.end());
+  EXPECT_EQ(released["B2"], std::vector<std::string>{"identity"});
+  EXPECT_EQ(released["B3"], (std::vector<std::string>{"identity", "dob"}));
 }
 
 TEST(AuditRecordCanonical, InvalidUtf8IsReplacedAsTheDefinitionDoes) {
@@ -175,22 +251,25 @@ TEST(AuditRecordCanonical, MatchesTheDocumentedFormatWrittenByHand) {
   r.records = {"LASD-1", "LASD-2"};
   r.released = {{"identity", "dob"}};
   r.decisions = {{"LASD-1", "read_dob", "allow", {"p1", "p2"}, {}},
+                 {"LASD-1", "read_address", "deny", {"p4"}, {}},
+                 {"LASD-1", "read_identity", "allow", {"p1", "p2"}, {}},
                  {"LASD-2", "request_hold", "deny", {}, {"p3: bad"}}};
   r.status = 200;
   r.outcome = "released";
   const std::string expected =
       R"({"agency":"lasd","agency_kind":"sheriff","authority":{"kind":"none","ref":""},"case":"",)"
       R"("channel":"api","client_address":"127.0.0.1","client_cert":"","decisions":[)"
-      R"({"action":"read_dob","category":"dob","decision":"allow","determining_policies":["p1","p2"],)"
-      R"("erroring_policies":[],"record_id":"LASD-1"},)"
-      R"({"action":"request_hold","category":"request_hold","decision":"deny","determining_policies":[],)"
-      R"("erroring_policies":["p3: bad"],"record_id":"LASD-2"}],)"
+      R"({"outcomes":[{"actions":["read_dob","read_identity"],"decision":"allow","determining_policies":["p1","p2"],)"
+      R"("erroring_policies":[]},{"actions":["read_address"],"decision":"deny","determining_policies":["p4"],)"
+      R"("erroring_policies":[]}],"record_ids":["LASD-1"]},)"
+      R"({"outcomes":[{"actions":["request_hold"],"decision":"deny","determining_policies":[],)"
+      R"("erroring_policies":["p3: bad"]}],"record_ids":["LASD-2"]}],)"
       R"("method":"GET","outcome":"released","path":"/v1/bookings/LASD-1","principal":"lasd-records-clerk",)"
       R"("purpose":"booking_operations","query":"a=\"b\"&c=\\",)"
       R"("reason":"tab\tnl\ncr\rbs\bff\f nul\u0000\u0001\u001f)" "\x7f caf\xC3\xA9 \xE6\x97\xA5 \xF0\x9F\x98\x80"
       R"(","recipient":"","recipient_kind":"sheriff","record_ids":["LASD-1","LASD-2"],)"
-      R"("released":[{"categories":["identity","dob"],"record_id":"LASD-1"},{"categories":[],"record_id":"LASD-2"}],)"
-      R"("status":200,"time":"2026-12-01T21:05:04.12Z","token":"tok_1","v":1,"workstation":""})";
+      R"("released":[{"categories":["identity","dob"],"record_ids":["LASD-1"]},{"categories":[],"record_ids":["LASD-2"]}],)"
+      R"("status":200,"time":"2026-12-01T21:05:04.12Z","token":"tok_1","v":2,"workstation":""})";
   EXPECT_EQ(r.Canonical(), expected);
   EXPECT_EQ(r.CanonicalReference(), expected);
 
@@ -199,7 +278,7 @@ TEST(AuditRecordCanonical, MatchesTheDocumentedFormatWrittenByHand) {
             R"({"agency":"","agency_kind":"","authority":{"kind":"","ref":""},"case":"","channel":"",)"
             R"("client_address":"","client_cert":"","decisions":[],"method":"","outcome":"","path":"",)"
             R"("principal":"","purpose":"","query":"","reason":"","recipient":"","recipient_kind":"",)"
-            R"("record_ids":[],"released":[],"status":0,"time":"","token":"","v":1,"workstation":""})");
+            R"("record_ids":[],"released":[],"status":0,"time":"","token":"","v":2,"workstation":""})");
 }
 
 // Invalid UTF-8 becomes U+FFFD, one per maximal invalid prefix, as the definition does it.

@@ -47,6 +47,39 @@ TEST(AuditEventTest, ParsesTheGatewaysCanonicalRecord) {
   EXPECT_EQ(e->status, 200);
 }
 
+// Version 2 groups records that read alike; the parser gives one decision per record and
+// action, as for version 1.
+TEST(AuditEventTest, ParsesVersion2Groups) {
+  auto e = ParseAuditEvent(R"({"time":"2026-11-23T20:05:04.12Z","v":2,
+   "decisions":[{"outcomes":[{"actions":["read_identity","read_release"],"decision":"allow",
+     "determining_policies":["baseline-identity"],"erroring_policies":[]},
+     {"actions":["read_dob"],"decision":"deny","determining_policies":["ca-sb54-pii"],"erroring_policies":["x: y"]}],
+     "record_ids":["B1","B2"]},
+    {"outcomes":[{"actions":["request_hold"],"decision":"referred","determining_policies":[],"erroring_policies":[]}],
+     "record_ids":["B3"]}],
+   "record_ids":["B1","B2"],
+   "released":[{"categories":["identity","release"],"record_ids":["B1","B2"]}]})", 3);
+  ASSERT_TRUE(e.ok()) << e.status().ToString();
+  ASSERT_EQ(e->decisions.size(), 7u);  // 3 actions for 2 records, 1 for 1
+  EXPECT_EQ(e->decisions[0].category, "identity");
+  EXPECT_EQ(e->decisions[1].category, "identity");
+  EXPECT_EQ(e->decisions[2].category, "release");
+  EXPECT_EQ(e->decisions[4].category, "dob");
+  EXPECT_EQ(e->decisions[4].decision, "deny");
+  EXPECT_EQ(e->decisions[4].erroring_policies, std::vector<std::string>{"x: y"});
+  EXPECT_EQ(e->decisions[6].category, "request_hold");
+  EXPECT_EQ(e->decisions[6].decision, "deny");  // anything but allow
+  ASSERT_EQ(e->released.size(), 2u);
+  EXPECT_EQ(e->released[1].first, "B2");
+  EXPECT_EQ(e->released[1].second, (std::vector<std::string>{"identity", "release"}));
+  EXPECT_TRUE(e->Released("release"));
+  EXPECT_FALSE(e->Released("dob"));
+
+  auto bad = ParseAuditEvent(R"({"time":"2026-11-23T20:05:04.12Z","decisions":[{"outcomes":[{"decision":"allow"}]}]})", 4);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("actions"), std::string::npos) << bad.status().ToString();
+}
+
 TEST(AuditEventTest, IndexInTheRecordWins) {
   auto e = ParseAuditEvent(R"({"index": 7, "time": "2026-01-01T00:00:00Z"})", 9);
   ASSERT_TRUE(e.ok());
