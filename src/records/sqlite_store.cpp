@@ -615,9 +615,9 @@ class SqliteStore final : public Store {
     bool wake_reaper = false;
     {
       std::lock_guard<std::mutex> lock(mu_);
-      // Every held snapshot is stale now. Ended here rather than at its next use, so that a
-      // checkpoint need not wait for it and the WAL can start over while a holder's thread
-      // is not running (tests/records/held_snapshot_test.cpp, ReadersUnderWrites...).
+      // Every held snapshot is stale now. Ended here rather than at its next use, so that
+      // the next checkpoint need not wait for them and the WAL can start over even while a
+      // holder's thread is not running (held_snapshot_test.cpp, TheStoresOwnCommitEnds...).
       if (wrote)
         for (auto& idle : idle_)
           if (idle->holding) EndHeld(idle.get());
@@ -1964,7 +1964,8 @@ class SqliteStore final : public Store {
   // Otherwise it is ended and a new one begun. A held transaction keeps checkpoints from
   // passing the WAL frames it may read, so it is ended when older than
   // SqliteOptions::hold_snapshot_ms: by the next snapshot that finds it, by any other use
-  // of its connection (Acquire), or by the reaper thread while the connection is idle.
+  // of its connection (Acquire), or by the reaper thread while the connection is idle; and
+  // a commit through this store ends the holds of its idle connections (Release).
   // Journal mode changes (bulk loads) replace the -shm file: the probe is dropped before
   // and reopened after.
 
