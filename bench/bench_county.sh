@@ -1,5 +1,5 @@
 # Sourced by bench/http.sh and bench/cpu_per_request.sh: the gateway they measure, on the
-# same small county, and the same request mix.
+# same small county, and the same request mix; and the machine's CPU shares around a run.
 #
 # start_bench_county NAME: with $tg (the trustgate binary), $here (the checkout) and $work
 # (a scratch directory) set, starts `trustgate demo` on a free loopback port and sets
@@ -27,4 +27,14 @@ print('ids = {' + ', '.join(json.dumps(i) for i in ids) + '}')
 print('n = 0')
 print('request = function() n = n + 1; return wrk.format(\"GET\", \"/v1/bookings/\" .. ids[n % #ids + 1]) end')
 " >"$work/bookings.lua"
+}
+
+# machine_shares BEFORE AFTER: the idle, iowait and steal shares of all CPUs between two
+# copies of /proc/stat's first line. Steal is the host taking the CPU: on the development
+# VMs it ranged from 0 to 30% within a day, so compare runs only when it is low.
+machine_shares() {
+  paste "$1" "$2" | awk '{
+    half = NF / 2; total = 0; for (i = 2; i <= half; i++) { d[i] = $(i + half) - $i; total += d[i] }
+    if (total <= 0) total = 1
+    printf "idle %.0f%%, iowait %.0f%%, steal %.0f%%", d[5] / total * 100, d[6] / total * 100, d[9] / total * 100 }'
 }

@@ -56,7 +56,5 @@ join "$work/before" "$work/after" | awk -v n="$requests" -v hz="$(getconf CLK_TC
   { us = ($4 - $2) / hz * 1e6 / n; all += us
     printf "  %-16s %7.1f us CPU/request  %7.0f bytes written/request\n", $1, us, ($5 - $3) / n }
   END { printf "  %-16s %7.1f us CPU/request\n", "all threads", all }'
-paste "$work/stat.before" "$work/stat.after" | awk '{
-  half = NF / 2; for (i = 2; i <= half; i++) { d[i] = $(i + half) - $i; total += d[i] }
-  printf "  machine: idle %.0f%%, iowait %.0f%%, steal %.0f%%\n", d[5] / total * 100, d[6] / total * 100, d[9] / total * 100 }'
+echo "  machine: $(machine_shares "$work/stat.before" "$work/stat.after")"
 curl -s "http://127.0.0.1:$port/metrics" | grep -E '^trustgate_log_commits_total|^trustgate_log_commit_seconds_total' | sed 's/^/  /'

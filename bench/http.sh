@@ -6,7 +6,8 @@
 # Measures authenticated GET /v1/bookings/{id} over up to 500 bookings in turn (bearer token
 # looked up in the store, full policy evaluation of every category, audit record committed to
 # the ledger and the audit store before the answer) with wrk, then nginx serving a static file
-# of the size of one such response. Prints requests/s and p99 of both and the ratio. Needs wrk and nginx
+# of the size of one such response. Prints requests/s and p99 of both, the machine's idle,
+# iowait and steal during each (compare runs only when steal is low), and the ratio. Needs wrk and nginx
 # (scripts/install-deps --bench); nginx runs as a normal user process on a loopback port.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -61,12 +62,15 @@ curl -sf "http://127.0.0.1:$nport/booking.json" >/dev/null || { cat "$work/nginx
 
 run() {  # name, wrk args...
   local name=$1; shift
+  head -1 /proc/stat >"$work/stat.before"
   local out; out=$(wrk -t2 -c"$conns" -d"${secs}s" --latency "$@")
+  head -1 /proc/stat >"$work/stat.after"
   local rps p99 errs
   rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
   p99=$(awk '$1=="99%" {print $2}' <<<"$out")
   errs=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out")
-  printf '%-8s %10s req/s   p99 %8s   %s\n' "$name" "$rps" "$p99" "${errs:-no errors}" >&2
+  printf '%-8s %10s req/s   p99 %8s   %s   (%s)\n' "$name" "$rps" "$p99" "${errs:-no errors}" \
+    "$(machine_shares "$work/stat.before" "$work/stat.after")" >&2
   echo "$rps"
 }
 echo "http.sh: $(nproc) cores, $secs s, $conns connections, $nbookings bookings in turn, response about $size bytes" >&2
