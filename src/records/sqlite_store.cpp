@@ -1965,7 +1965,8 @@ class SqliteStore final : public Store {
   // passing the WAL frames it may read, so it is ended when older than
   // SqliteOptions::hold_snapshot_ms: by the next snapshot that finds it, by any other use
   // of its connection (Acquire), or by the reaper thread while the connection is idle; and
-  // a commit through this store ends the holds of its idle connections (Release).
+  // a commit through this store ends the holds of its idle connections (Release). Nothing
+  // is held once the WAL has 500 frames, so that checkpoints can reach its end (Hold).
   // Journal mode changes (bulk loads) replace the -shm file: the probe is dropped before
   // and reopened after.
 
@@ -2009,8 +2010,18 @@ class SqliteStore final : public Store {
 
   // Keeps conn's read transaction open after a snapshot when the next may resume it: the
   // snapshot only read, and its check saw the header unchanged (`last`, its binding).
+  //
+  // Not once the WAL has grown to half of SQLite's automatic checkpoint (1,000 frames): the
+  // WAL starts over only after a checkpoint reached its end, which a read transaction from
+  // before the last commit prevents, and readers that always hold one (each renewed after
+  // every commit) would keep every checkpoint short of the end, so the WAL would grow for as
+  // long as both reads and writes go on (TheWalStartsOverUnderAnotherWriter in
+  // held_snapshot_test.cpp: 3,000 frames and no restart). Past half, snapshots end as
+  // without holds; the checkpoint then reaches the end, the WAL starts over, and holds resume.
+  static constexpr uint32_t kHoldBelowFrames = 500;
   bool Hold(Conn* conn, const TxBinding& last) {
     if (!last.at_header || !probe_.load() || conn->committed ||
+        WalIndexProbe::Frames(last.header) >= kHoldBelowFrames ||
         sqlite3_txn_state(conn->db(), "main") != SQLITE_TXN_READ) {
       return false;
     }

@@ -51,4 +51,10 @@ std::optional<WalIndexProbe::Header> WalIndexProbe::Read() const {
   return first;
 }
 
+uint32_t WalIndexProbe::Frames(const Header& header) {
+  uint32_t frames;
+  std::memcpy(&frames, header.data() + 16, sizeof frames);
+  return frames;
+}
+
 }  // namespace tg::records

@@ -38,6 +38,10 @@ class WalIndexProbe {
   // or before it was ever initialised. Two equal results mean no commit between the reads.
   std::optional<Header> Read() const;
 
+  // The number of valid frames in the WAL as of `header` (its mxFrame, a native-endian u32
+  // at offset 16): how far the WAL has grown since it last started over.
+  static uint32_t Frames(const Header& header);
+
  private:
   WalIndexProbe(const void* map, size_t size) : map_(map), size_(size) {}
   const void* map_;
