@@ -607,17 +607,17 @@ class SqliteStore final : public Store {
     // call returns, so a principal read before the commit is not served after it. (One place
     // instead of a bump in every writer: the commit hook sees every commit, whichever path
     // made it: Write, Insert, RunInTransaction, RunInSnapshot, Exec of DDL, bulk loads.)
-    bool wrote = c->committed;
-    if (c->committed) {
+    const bool wrote = c->committed;
+    if (wrote) {
       c->committed = false;
       NoteChange();
     }
     bool wake_reaper = false;
     {
       std::lock_guard<std::mutex> lock(mu_);
-      // Every held snapshot is stale now. Ended here rather than at its next use, so that
-      // the next checkpoint need not wait for them and the WAL can start over even while a
-      // holder's thread is not running (held_snapshot_test.cpp, TheStoresOwnCommitEnds...).
+      // Every held snapshot is stale now: ended here rather than at its next use or by the
+      // reaper, so that the next commit's checkpoint need not wait for them (Hold's frame
+      // limit is what bounds the WAL in general; held_snapshot_test.cpp, TheStoresOwn...).
       if (wrote)
         for (auto& idle : idle_)
           if (idle->holding) EndHeld(idle.get());
