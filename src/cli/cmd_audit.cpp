@@ -45,13 +45,16 @@ Inputs OpenInputs(const std::string& dir, const std::string& events_file) {
     in.source = std::make_unique<oversight::MemoryAuditSource>(std::move(*events));
     return in;
   }
-  std::string audit_path = (fs::path(dir) / "audit.db").string();
-  if (!fs::exists(audit_path)) {
+  std::string audit_path = (fs::path(dir) / "audit").string();
+  if (!fs::exists(fs::path(audit_path) / "index")) {
+    if (fs::exists(audit_path + ".db"))
+      Fail(audit_path + ".db is an audit store of the earlier layout (SQLite): start the gateway on " + dir +
+           " once (trustgate demo --data " + dir + "), which imports it into " + audit_path + "/");
     Fail("no audit records in " + dir + " (" + audit_path +
-         " does not exist): start the gateway on it (trustgate demo --data " + dir +
+         "/ does not exist): start the gateway on it (trustgate demo --data " + dir +
          ") or pass --events FILE with audit records, one JSON object per line");
   }
-  auto audit = gateway::AuditStore::Open(audit_path);
+  auto audit = gateway::AuditStore::OpenForReading(audit_path);
   if (!audit.ok()) Fail("cannot open the audit store " + audit_path + ": " + audit.status().message());
   in.audit_store = std::move(*audit);
   in.source = std::make_unique<gateway::AuditStoreSource>(*in.audit_store);
@@ -104,11 +107,11 @@ void AddProofs(const std::string& dir, nlohmann::json& findings) {
 void AddReport(CLI::App& audit) {
   auto* cmd = audit.add_subcommand("report", "Findings of the oversight detectors: JSON for tools or a self-contained HTML report");
   auto f = std::make_shared<ReportFlags>();
-  cmd->add_option("--data", f->data, "Data directory (county.db, audit.db)")->required();
+  cmd->add_option("--data", f->data, "Data directory (county.db, audit/)")->required();
   cmd->add_option("--format", f->format, "json (as GET /v1/audit/findings) or html")
       ->check(CLI::IsMember({"json", "html"}));
   cmd->add_option("--out", f->out, "Write here instead of stdout");
-  cmd->add_option("--events", f->events, "Read audit records from this file (one JSON object per line) instead of DIR/audit.db");
+  cmd->add_option("--events", f->events, "Read audit records from this file (one JSON object per line) instead of DIR/audit/");
   cmd->add_option("--from", f->from, "Only audit records at or after this time (YYYY-MM-DD or ISO-8601)");
   cmd->add_option("--to", f->to, "Only audit records before this time");
   cmd->add_option("--events-per-day", f->events_per_day,
@@ -147,13 +150,13 @@ struct StatsFlags {
 void AddStats(CLI::App& audit) {
   auto* cmd = audit.add_subcommand("stats", "Statistics the laws require (TRUTH Act, transfers, Illinois, Oregon, Chicago)");
   auto f = std::make_shared<StatsFlags>();
-  cmd->add_option("--data", f->data, "Data directory (county.db, audit.db)")->required();
+  cmd->add_option("--data", f->data, "Data directory (county.db, audit/)")->required();
   cmd->add_option("--report", f->report, "truth_act, transfers, illinois, oregon or chicago")
       ->required()
       ->check(CLI::IsMember(oversight::StatsReportNames()));
   cmd->add_option("--format", f->format, "json or csv")->check(CLI::IsMember({"json", "csv"}));
   cmd->add_option("--out", f->out, "Write here instead of stdout");
-  cmd->add_option("--events", f->events, "Read audit records from this file (one JSON object per line) instead of DIR/audit.db");
+  cmd->add_option("--events", f->events, "Read audit records from this file (one JSON object per line) instead of DIR/audit/");
   cmd->add_option("--from", f->from, "Start of the period (default: the beginning of time)");
   cmd->add_option("--to", f->to, "End of the period, exclusive (default: now)");
   cmd->callback([f] {

@@ -60,7 +60,7 @@ gateway::GatewayConfig CountyGatewayConfig(const std::string& dir, const std::st
                                            const std::vector<std::string>& packs, const std::string& origin) {
   gateway::GatewayConfig c;
   c.store_path = records::CountyDbPath(dir);
-  c.audit_store_path = (fs::path(dir) / "audit.db").string();
+  c.audit_store_path = (fs::path(dir) / "audit").string();
   c.log_dir = (fs::path(dir) / "log").string();
   c.log_origin = origin;
   c.policy_root = policies.empty() ? FindPolicyRoot() : policies;
@@ -88,7 +88,7 @@ void AddServeCommands(CLI::App& app) {
   auto policies = std::make_shared<std::string>();
   auto token_rps = std::make_shared<double>(gateway::RateLimits{}.per_token_per_second);
   auto address_rps = std::make_shared<double>(gateway::RateLimits{}.per_address_per_second);
-  demo->add_option("--data", *data, "data directory (county.db, demo-tokens.json, log/, audit.db)");
+  demo->add_option("--data", *data, "data directory (county.db, demo-tokens.json, log/, audit/)");
   demo->add_option("--listen", *listen, "address to listen on, host:port (port 0: any free port)");
   demo->add_option("--packs", *packs,
                    "policy packs in force (with what they build on); default: the Los Angeles "

@@ -224,9 +224,9 @@ DriveResult Drive(unsigned short port, const std::vector<SimulatedCall>& calls,
   return r;
 }
 
-// Every audit record of DIR/audit.db, as the detectors read them.
+// Every audit record of DIR/audit, as the detectors read them.
 std::vector<oversight::AuditEvent> ReadAudit(const std::string& path) {
-  auto audit = gateway::AuditStore::Open(path);
+  auto audit = gateway::AuditStore::OpenForReading(path);
   if (!audit.ok()) Fail("cannot open " + path + ": " + audit.status().message());
   std::vector<oversight::AuditEvent> events;
   for (uint64_t i = 0;; ++i) {
@@ -247,7 +247,7 @@ std::vector<oversight::AuditEvent> ReadAudit(const std::string& path) {
 bool ScoreRun(const std::string& dir, double events_per_day, const std::set<oversight::TruthKey>& truth) {
   auto store = records::OpenCounty(dir);
   if (!store.ok()) Fail(store.status().message());
-  auto events = ReadAudit((fs::path(dir) / "audit.db").string());
+  auto events = ReadAudit((fs::path(dir) / "audit").string());
   oversight::DetectorOptions options;
   options.events_per_day = events_per_day;
   auto findings = oversight::RunDetectors(std::move(events), **store, options);
@@ -271,7 +271,7 @@ void Run(const SimulateFlags& f) {
   if (!records::CountyExists(dir)) {
     Fail("no county in " + dir + ": make one first (trustgate generate --data " + dir + " --persons 3000)");
   }
-  for (const char* part : {"audit.db", "log", "simulation"}) {
+  for (const char* part : {"audit", "audit.db", "log", "simulation"}) {
     if (fs::exists(fs::path(dir) / part)) {
       Fail(dir + "/" + part + " exists: simulate needs a county no gateway has served yet, so that the audit "
            "log holds only the simulation (generate a fresh one: trustgate generate --data NEWDIR)");
@@ -404,7 +404,7 @@ void AddSimulateCommand(CLI::App& app) {
       "lookups an immigration request follows, printouts and phone calls to ICE, \"ICE WARRANT\" reasons,\n"
       "vague reasons, lookups without case numbers, volume outliers, one plate tracked for weeks, and\n"
       "gang entries without review or criteria.\n\n"
-      "Writes DIR/audit.db and DIR/log (as `trustgate demo` would) and DIR/simulation/truth.json: the\n"
+      "Writes DIR/audit/ and DIR/log (as `trustgate demo` would) and DIR/simulation/truth.json: the\n"
       "expected findings as (detector, principal or agency), how each was injected, the seed, the counts\n"
       "and the pace. Days of work take seconds, so detectors must measure time on an activity clock: pass\n"
       "the pace to them (truth.json's score_with line).\n\n"

@@ -33,7 +33,7 @@ void AddSimulateCommand(CLI::App& app);
 // policies/ above the binary, or ./policies. (cmd_serve.cpp)
 std::string FindPolicyRoot();
 
-// The gateway over a county data directory (county.db, audit.db, log/ in DIR), as demo and
+// The gateway over a county data directory (county.db, audit/, log/ in DIR), as demo and
 // simulate serve it: packs as given, else the Los Angeles configuration when its packs are
 // under the policy root (`policies`, else FindPolicyRoot()), else baseline; the shared
 // California offense codes when present. Listen address and rate limits are the caller's.

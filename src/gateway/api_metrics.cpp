@@ -45,17 +45,20 @@ void Gateway::Impl::AddMetricsRoutes() {
       << "# TYPE trustgate_log_keeper_refusals_total counter\n"
       << "trustgate_log_keeper_refusals_total " << ls.keeper_refusals << "\n";
     AuditStore::Stats as = audit_store->GetStats();
-    m << "# HELP trustgate_audit_store_commits_total Audit store transactions (no fsync: the log's journal holds the rows).\n"
+    m << "# HELP trustgate_audit_store_commits_total Batches of rows the audit store's writer took (no fsync: the log's journal holds the rows).\n"
       << "# TYPE trustgate_audit_store_commits_total counter\n"
       << "trustgate_audit_store_commits_total " << as.batches << "\n"
       << "# TYPE trustgate_audit_store_rows_total counter\n"
       << "trustgate_audit_store_rows_total " << as.rows << "\n"
       << "# TYPE trustgate_audit_store_commit_seconds_total counter\n"
       << "trustgate_audit_store_commit_seconds_total " << as.commit_seconds << "\n"
-      << "# HELP trustgate_audit_store_syncs_total Commits that fsync'd the store (before the journal starts over).\n"
+      << "# HELP trustgate_audit_store_flushes_total Writes of the rows held in memory to the store's files.\n"
+      << "# TYPE trustgate_audit_store_flushes_total counter\n"
+      << "trustgate_audit_store_flushes_total " << as.flushes << "\n"
+      << "# HELP trustgate_audit_store_syncs_total Times the store's files were fsync'd (before the journal starts over).\n"
       << "# TYPE trustgate_audit_store_syncs_total counter\n"
       << "trustgate_audit_store_syncs_total " << as.syncs << "\n"
-      << "# HELP trustgate_audit_store_failures_total Failed store commits (retried; the journal keeps the rows).\n"
+      << "# HELP trustgate_audit_store_failures_total Failed store writes (retried; the journal keeps the rows).\n"
       << "# TYPE trustgate_audit_store_failures_total counter\n"
       << "trustgate_audit_store_failures_total " << as.failures << "\n";
     policy::Decider::CacheStats cs = decider->cache_stats();

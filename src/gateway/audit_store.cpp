@@ -1,37 +1,49 @@
 #include "gateway/audit_store.h"
 
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <filesystem>
 #include <mutex>
 #include <thread>
 
 #include "base/thread_name.h"
-#include "ledger/commitment.h"
-#include "records/sqlite_direct_vfs.h"
 
 namespace tg::gateway {
 
 namespace {
 constexpr auto kReadWait = std::chrono::seconds(5);
 constexpr auto kSyncWait = std::chrono::seconds(10);
+// The writer writes its rows to the files once this many bytes are waiting (large writes,
+// few device requests beside the journal's), or once rows have waited kFlushAfter (so that
+// readers in other processes, such as `trustgate audit`, see them soon).
+constexpr uint64_t kFlushBytes = 128 << 10;
+constexpr auto kFlushAfter = std::chrono::milliseconds(200);
 }  // namespace
 
+AuditStoreLocation LocateAuditStore(const std::string& configured, const std::string& records_store_path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  AuditStoreLocation at;
+  fs::path dir = configured.empty() ? fs::path(records_store_path).parent_path() / "audit" : fs::path(configured);
+  fs::path legacy = fs::path(dir.string() + ".db");
+  if (fs::is_regular_file(dir, ec)) {
+    legacy = dir;
+    dir = dir.has_extension() ? fs::path(dir).replace_extension() : fs::path(dir.string() + "-store");
+  }
+  at.dir = dir.string();
+  bool has_store = fs::exists(dir / "index", ec);
+  if (!has_store && fs::is_regular_file(legacy, ec)) at.legacy = legacy.string();
+  return at;
+}
+
 struct AuditStore::Impl {
-  sqlite3* db = nullptr;
-  // The writer's statements, prepared once (thousands of commits a second under load).
-  sqlite3_stmt* begin = nullptr;
-  sqlite3_stmt* insert = nullptr;
-  sqlite3_stmt* note_sync = nullptr;
-  sqlite3_stmt* commit = nullptr;
-  sqlite3_stmt* rollback = nullptr;
-  mutable std::mutex db_mu;  // one connection: the writer and readers take turns
+  std::unique_ptr<AuditFiles> files;
+  std::mutex write_mu;  // one writer of the files at a time: the thread, MakeDurable, Restore
 
   // Rows handed over by the log, in index order. Every row handed with an index below
-  // `committed_end` is committed; rows in [committed_end, handed_end) may not be yet.
+  // `committed_end` is written; rows in [committed_end, handed_end) may not be yet.
   mutable std::mutex mu;
   std::condition_variable work;              // the writer waits for rows
   mutable std::condition_variable progress;  // readers and MakeDurable wait for the writer
@@ -47,91 +59,23 @@ struct AuditStore::Impl {
   mutable std::mutex stats_mu;
   AuditStore::Stats stats;
 
-  // Owns the handle, so every way out of Open closes it (both calls accept null).
-  ~Impl() {
-    for (sqlite3_stmt* st : {begin, insert, note_sync, commit, rollback}) sqlite3_finalize(st);
-    sqlite3_close(db);
+  Status Append(const std::vector<ledger::Attachment>& rows) {
+    std::lock_guard lock(write_mu);
+    return files->Append(rows);
   }
 
-  Status Exec(const char* sql) {
-    char* err = nullptr;
-    if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-      std::string m = err ? err : "unknown";
-      sqlite3_free(err);
-      return Status::IOError(m);
+  // Writes the rows held in memory to the files; a failure is counted and left for the next
+  // call (the rows stay readable in memory, and in the journal).
+  void Flush() {
+    std::lock_guard lock(write_mu);
+    Status s = files->Flush();
+    std::lock_guard st(stats_mu);
+    stats.flushes += s.ok() ? 1 : 0;
+    stats.failures += s.ok() ? 0 : 1;
+    if (!s.ok()) {
+      std::lock_guard q(mu);
+      last_failure = s.message();
     }
-    return Status::OK();
-  }
-
-  // The database's page size (4096 when it cannot be read, SQLite's default).
-  int PageSize() {
-    sqlite3_stmt* st = nullptr;
-    int size = 4096;
-    if (sqlite3_prepare_v2(db, "PRAGMA page_size", -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-      size = std::max(512, sqlite3_column_int(st, 0));
-    sqlite3_finalize(st);
-    return size;
-  }
-
-  Status Step(sqlite3_stmt* st) {
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) return Status::IOError(std::string("audit store: ") + sqlite3_errmsg(db));
-    return Status::OK();
-  }
-
-  Status Prepare() {
-    auto prepare = [&](const char* sql, sqlite3_stmt** st) -> Status {
-      if (sqlite3_prepare_v2(db, sql, -1, st, nullptr) != SQLITE_OK) return Status::IOError(sqlite3_errmsg(db));
-      return Status::OK();
-    };
-    TG_RETURN_IF_ERROR(prepare("BEGIN IMMEDIATE", &begin));
-    TG_RETURN_IF_ERROR(prepare("INSERT OR REPLACE INTO audit(idx, record, salt, leaf_hash) VALUES(?,?,?,?)", &insert));
-    TG_RETURN_IF_ERROR(prepare("INSERT OR REPLACE INTO audit_meta(key, value) VALUES('durable_through', ?)", &note_sync));
-    TG_RETURN_IF_ERROR(prepare("COMMIT", &commit));
-    return prepare("ROLLBACK", &rollback);
-  }
-
-  // Commits `rows` in one transaction. `durable_through` > 0: also notes that size and
-  // commits with synchronous=FULL, whose WAL fsync makes every earlier commit durable too.
-  Status CommitRows(const std::vector<ledger::Attachment>& rows, uint64_t durable_through) {
-    std::lock_guard lock(db_mu);
-    bool sync = durable_through > 0;
-    if (sync) TG_RETURN_IF_ERROR(Exec("PRAGMA synchronous=FULL"));
-    Status s = InsertAndCommit(rows, durable_through);
-    if (sync) {
-      Status back = Exec("PRAGMA synchronous=NORMAL");
-      if (s.ok()) s = back;
-    }
-    return s;
-  }
-
-  Status InsertAndCommit(const std::vector<ledger::Attachment>& rows, uint64_t durable_through) {
-    TG_RETURN_IF_ERROR(Step(begin));
-    auto fail = [&](Status s) {
-      sqlite3_clear_bindings(insert);
-      (void)Step(rollback);
-      return s;
-    };
-    for (const ledger::Attachment& a : rows) {
-      std::string_view data = a.data;
-      std::string_view salt = data.substr(0, std::min(data.size(), ledger::kSaltBytes));
-      std::string_view record = data.size() > ledger::kSaltBytes ? data.substr(ledger::kSaltBytes) : "";
-      std::string leaf = ledger::HashBase64(a.leaf);
-      sqlite3_bind_int64(insert, 1, static_cast<sqlite3_int64>(a.index));
-      sqlite3_bind_text(insert, 2, record.data(), static_cast<int>(record.size()), SQLITE_STATIC);
-      sqlite3_bind_blob(insert, 3, salt.data(), static_cast<int>(salt.size()), SQLITE_STATIC);
-      sqlite3_bind_text(insert, 4, leaf.data(), static_cast<int>(leaf.size()), SQLITE_TRANSIENT);
-      if (Status s = Step(insert); !s.ok()) return fail(s);
-    }
-    sqlite3_clear_bindings(insert);  // the bound texts are about to go away (SQLITE_STATIC)
-    if (durable_through > 0) {
-      sqlite3_bind_int64(note_sync, 1, static_cast<sqlite3_int64>(durable_through));
-      if (Status s = Step(note_sync); !s.ok()) return fail(s);
-    }
-    Status s = Step(commit);
-    if (!s.ok()) (void)Step(rollback);
-    return s;
   }
 
   void Run() {
@@ -140,17 +84,24 @@ struct AuditStore::Impl {
       std::vector<ledger::Attachment> batch;
       {
         std::unique_lock lock(mu);
-        work.wait(lock, [this] { return stopping || !queue.empty(); });
-        if (queue.empty()) return;
+        auto ready = [this] { return stopping || !queue.empty(); };
+        if (files->unwritten_bytes() == 0) {
+          work.wait(lock, ready);
+        } else if (!work.wait_for(lock, kFlushAfter, ready)) {
+          lock.unlock();
+          Flush();  // quiet for a while: write what waits
+          continue;
+        }
+        if (queue.empty()) return;  // stopping; the files write the rest as they close
         if (!stopping && commit_wait.count() > 0)
           work.wait_until(lock, first_queued + commit_wait, [this] { return stopping; });
         batch.assign(std::make_move_iterator(queue.begin()), std::make_move_iterator(queue.end()));
         queue.clear();
       }
-      // A failed commit is retried: the journal still has the rows, and readers wait for them.
+      // A failed append (no memory) is retried: the journal still has the rows, and readers wait.
       for (auto backoff = std::chrono::milliseconds(50);; backoff = std::min(backoff * 2, std::chrono::milliseconds(2000))) {
         auto t0 = std::chrono::steady_clock::now();
-        Status s = CommitRows(batch, 0);
+        Status s = Append(batch);
         {
           std::lock_guard lock(stats_mu);
           stats.batches += 1;
@@ -170,6 +121,12 @@ struct AuditStore::Impl {
         last_failure.clear();
       }
       progress.notify_all();
+      if (files->unwritten_bytes() >= kFlushBytes) {
+        auto t0 = std::chrono::steady_clock::now();
+        Flush();
+        std::lock_guard lock(stats_mu);
+        stats.commit_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      }
     }
   }
 };
@@ -183,47 +140,26 @@ AuditStore::~AuditStore() {
   }
   impl_->work.notify_all();
   if (impl_->writer.joinable()) impl_->writer.join();
-  // ~Impl closes the database once the writer is gone.
 }
 
-Result<std::unique_ptr<AuditStore>> AuditStore::Open(const std::string& path, std::chrono::microseconds commit_wait) {
-  auto impl = std::make_unique<Impl>();  // closes the handle if anything below fails
+Result<std::unique_ptr<AuditStore>> AuditStore::Open(const std::string& dir, std::chrono::microseconds commit_wait) {
+  auto files = AuditFiles::Open(dir, /*read_only=*/false);
+  if (!files.ok()) return Status(files.status().code(), "cannot open audit store " + dir + ": " + files.status().message());
+  auto impl = std::make_unique<Impl>();
+  impl->files = std::move(*files);
   impl->commit_wait = commit_wait;
-  auto failed = [&](const Status& s) {
-    return Status(s.code(), "cannot open audit store " + path + ": " + s.message());
-  };
-  // Its pages are written once as the table grows: directly, not into fresh page cache.
-  if (sqlite3_open_v2(path.c_str(), &impl->db,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                      records::DirectWriteVfs()) != SQLITE_OK) {
-    return failed(Status::IOError(impl->db ? sqlite3_errmsg(impl->db) : "out of memory"));
-  }
-  sqlite3_busy_timeout(impl->db, 10000);
-  // Pages of 16 KiB hold about six audit records instead of one, so a commit writes (and a
-  // checkpoint copies) a sixth of the WAL frames, each a pair of syscalls. A page size takes
-  // effect only in a new database, and only before WAL mode is set; an older store keeps
-  // its 4 KiB pages.
-  if (Status s = impl->Exec("PRAGMA page_size=16384"); !s.ok()) return failed(s);
-  // A file that is not a database, or a directory, opens fine and fails here, at first use.
-  if (Status s = impl->Exec("PRAGMA journal_mode=WAL"); !s.ok()) return failed(s);
-  // Checkpoint at about 4 MiB of WAL whatever the page size (SQLite's default is 1000
-  // pages): larger checkpoints stall the journal's fdatasync behind their writes.
-  if (Status s = impl->Exec(("PRAGMA wal_autocheckpoint=" + std::to_string((4 << 20) / impl->PageSize())).c_str());
-      !s.ok())
-    return failed(s);
-  // NORMAL: commits do not fsync (the log's journal holds every row until MakeDurable);
-  // the database stays consistent after a crash, and checkpoints still sync.
-  if (Status s = impl->Exec("PRAGMA synchronous=NORMAL"); !s.ok()) return failed(s);
-  if (Status s = impl->Exec(
-          "CREATE TABLE IF NOT EXISTS audit(idx INTEGER PRIMARY KEY, record TEXT NOT NULL, "
-          "salt BLOB NOT NULL, leaf_hash TEXT NOT NULL);"
-          "CREATE TABLE IF NOT EXISTS audit_meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
-      !s.ok()) {
-    return failed(s);
-  }
-  if (Status s = impl->Prepare(); !s.ok()) return failed(s);
+  impl->committed_end = impl->handed_end = impl->files->end();
   Impl* raw = impl.get();
   impl->writer = std::thread([raw] { raw->Run(); });
+  return std::unique_ptr<AuditStore>(new AuditStore(std::move(impl)));
+}
+
+Result<std::unique_ptr<AuditStore>> AuditStore::OpenForReading(const std::string& dir) {
+  auto files = AuditFiles::Open(dir, /*read_only=*/true);
+  if (!files.ok()) return Status(files.status().code(), "cannot open audit store " + dir + ": " + files.status().message());
+  auto impl = std::make_unique<Impl>();
+  impl->files = std::move(*files);
+  impl->committed_end = impl->handed_end = impl->files->end();
   return std::unique_ptr<AuditStore>(new AuditStore(std::move(impl)));
 }
 
@@ -236,10 +172,23 @@ std::string AuditStore::Attachment(std::string_view salt, std::string_view recor
 }
 
 Status AuditStore::DropFrom(uint64_t log_size) {
-  std::lock_guard lock(impl_->db_mu);
-  std::string trim = "DELETE FROM audit WHERE idx >= " + std::to_string(log_size);
-  return impl_->Exec(trim.c_str());
+  std::lock_guard lock(impl_->write_mu);
+  if (log_size >= impl_->files->end()) return Status::OK();
+  return impl_->files->TruncateFrom(log_size);
 }
+
+Result<uint64_t> AuditStore::ImportSqlite(const std::string& sqlite_path) {
+  std::lock_guard lock(impl_->write_mu);
+  auto rows = ImportSqliteAudit(sqlite_path, *impl_->files);
+  if (rows.ok()) {
+    std::lock_guard q(impl_->mu);
+    impl_->committed_end = impl_->handed_end = impl_->files->end();
+  }
+  return rows;
+}
+
+uint64_t AuditStore::checked_at_open() const { return impl_->files->checked_at_open(); }
+uint64_t AuditStore::cut_at_open() const { return impl_->files->cut_at_open(); }
 
 void AuditStore::Keep(std::vector<ledger::Attachment> batch) {
   if (batch.empty()) return;
@@ -263,10 +212,14 @@ Status AuditStore::MakeDurable(uint64_t size) {
       return impl_->committed_end >= std::min(size, impl_->handed_end);
     });
     if (!caught_up)
-      return Status::Unavailable("the audit store's writer has not committed the rows below " + std::to_string(size) +
+      return Status::Unavailable("the audit store's writer has not written the rows below " + std::to_string(size) +
                                  (impl_->last_failure.empty() ? "" : ": " + impl_->last_failure));
   }
-  Status s = impl_->CommitRows({}, size);
+  Status s;
+  {
+    std::lock_guard lock(impl_->write_mu);
+    s = impl_->files->Sync();
+  }
   std::lock_guard lock(impl_->stats_mu);
   impl_->stats.syncs += s.ok() ? 1 : 0;
   impl_->stats.failures += s.ok() ? 0 : 1;
@@ -275,7 +228,24 @@ Status AuditStore::MakeDurable(uint64_t size) {
 
 Status AuditStore::Restore(std::vector<ledger::Attachment> replayed) {
   if (replayed.empty()) return Status::OK();
-  Status s = impl_->CommitRows(replayed, replayed.back().index + 1);
+  Status s;
+  {
+    std::lock_guard lock(impl_->write_mu);
+    AuditFiles& f = *impl_->files;
+    uint64_t first = replayed.front().index;
+    if (f.end() > f.base() && first > f.end()) {
+      s = Status::Corruption("the audit store lacks the records " + std::to_string(f.end()) + " to " +
+                             std::to_string(first - 1) + ", which the log no longer journals (was the store replaced?)");
+    } else {
+      s = f.TruncateFrom(first);
+      if (s.ok()) s = f.Append(replayed);
+      if (s.ok()) s = f.Sync();
+    }
+    if (s.ok()) {
+      std::lock_guard q(impl_->mu);
+      impl_->committed_end = impl_->handed_end = std::max(impl_->handed_end, f.end());
+    }
+  }
   std::lock_guard lock(impl_->stats_mu);
   impl_->stats.syncs += s.ok() ? 1 : 0;
   impl_->stats.rows += s.ok() ? replayed.size() : 0;
@@ -298,26 +268,7 @@ Result<AuditRow> AuditStore::Read(uint64_t index) const {
       return Status::Unavailable("audit record " + std::to_string(index) + " is committed to the log but not yet in the store" +
                                  (impl_->last_failure.empty() ? "" : ": " + impl_->last_failure));
   }
-  std::lock_guard lock(impl_->db_mu);
-  sqlite3_stmt* st = nullptr;
-  if (sqlite3_prepare_v2(impl_->db, "SELECT record, salt, leaf_hash FROM audit WHERE idx = ?", -1, &st,
-                         nullptr) != SQLITE_OK) {
-    return Status::IOError(std::string("audit store: ") + sqlite3_errmsg(impl_->db));
-  }
-  sqlite3_bind_int64(st, 1, static_cast<sqlite3_int64>(index));
-  int rc = sqlite3_step(st);
-  if (rc != SQLITE_ROW) {
-    sqlite3_finalize(st);
-    if (rc == SQLITE_DONE) return Status::NotFound("no audit record at index " + std::to_string(index));
-    return Status::IOError(std::string("audit store: ") + sqlite3_errmsg(impl_->db));
-  }
-  AuditRow row;
-  row.index = index;
-  row.record = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
-  row.salt.assign(static_cast<const char*>(sqlite3_column_blob(st, 1)), sqlite3_column_bytes(st, 1));
-  row.leaf_hash = reinterpret_cast<const char*>(sqlite3_column_text(st, 2));
-  sqlite3_finalize(st);
-  return row;
+  return impl_->files->Read(index);
 }
 
 }  // namespace tg::gateway

@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <set>
 
+#include <spdlog/spdlog.h>
+
 #include "gateway/gateway_impl.h"
 #include "ledger/commitment.h"
 #include "ledger/hash.h"
@@ -99,11 +101,16 @@ Result<std::unique_ptr<Gateway>> Gateway::Open(const GatewayConfig& config) {
   }
   // The audit store first: it keeps the records the log's journal carries (Open may hand it
   // the ones a crash kept from it).
-  std::string audit_path = config.audit_store_path;
-  if (audit_path.empty()) audit_path = (fs::path(config.store_path).parent_path() / "audit.db").string();
+  auto [audit_path, legacy_path] = LocateAuditStore(config.audit_store_path, config.store_path);
   auto audit = AuditStore::Open(audit_path, std::chrono::microseconds(config.audit_store_commit_wait_us));
   if (!audit.ok()) return audit.status();
   impl->audit_store = std::move(audit.value());
+  if (!legacy_path.empty()) {
+    auto imported = impl->audit_store->ImportSqlite(legacy_path);
+    if (!imported.ok()) return imported.status();
+    spdlog::info("imported {} audit records from {} into {} (the old file is now {}.imported)", *imported, legacy_path,
+                 audit_path, legacy_path);
+  }
 
   ledger::LogOptions lo;
   lo.signing_key_path = config.log_key_file;

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "gateway/audit_store.h"
 #include "gateway/config.h"
 #include "gateway/gateway.h"
 #include "gateway/server.h"
@@ -48,7 +49,7 @@ inline GatewayConfig CountyConfig(const std::string& county) {
   c.server.rate_limits.per_address_per_second = 0;
   c.store_path = records::CountyDbPath(county);
   c.log_dir = county + "/log";
-  c.audit_store_path = county + "/audit.db";
+  c.audit_store_path = county + "/audit";
   c.policy_root = std::string(TG_SOURCE_DIR) + "/policies";
   c.policy_packs = {"baseline"};
   return c;
@@ -82,6 +83,19 @@ inline Result<RunningGateway> StartGateway(const GatewayConfig& config, bool aud
   if (!server.ok()) return server.status();
   r.server = std::move(server.value());
   return r;
+}
+
+// Every audit record in the store at `dir` (read beside a running gateway), oldest first.
+inline std::vector<nlohmann::json> AuditRecords(const std::string& dir) {
+  std::vector<nlohmann::json> out;
+  auto store = AuditStore::OpenForReading(dir);
+  if (!store.ok()) return out;
+  for (uint64_t i = 0;; ++i) {
+    auto row = (*store)->Read(i);
+    if (!row.ok()) break;
+    out.push_back(nlohmann::json::parse(row->record));
+  }
+  return out;
 }
 
 inline nlohmann::json ReadJsonFile(const std::string& path) {

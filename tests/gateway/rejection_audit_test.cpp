@@ -1,7 +1,6 @@
 // Refusals the server makes before routing land in the audit log: a flood from one address
 // is audited once per second (not once per request), and an oversized header is audited.
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <chrono>
 #include <nlohmann/json.hpp>
@@ -15,19 +14,6 @@ namespace tg::gateway {
 namespace {
 
 using nlohmann::json;
-
-// The audit records in the store, oldest first (read through SQLite while the gateway runs).
-std::vector<json> AuditRecords(const std::string& path) {
-  std::vector<json> out;
-  sqlite3* db = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) return out;
-  sqlite3_stmt* st = nullptr;
-  sqlite3_prepare_v2(db, "SELECT record FROM audit ORDER BY idx", -1, &st, nullptr);
-  while (sqlite3_step(st) == SQLITE_ROW) out.push_back(json::parse(reinterpret_cast<const char*>(sqlite3_column_text(st, 0))));
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  return out;
-}
 
 TEST(GatewayRejections, FloodIsAuditedOncePerSecondAndOversizedHeadersAreAudited) {
   std::string county = testing::MakeCounty("rejections");
@@ -50,7 +36,7 @@ TEST(GatewayRejections, FloodIsAuditedOncePerSecondAndOversizedHeadersAreAudited
 
   std::vector<json> records;
   for (int i = 0; i < 300; ++i) {  // the refusals are committed without holding the answers
-    records = AuditRecords(county + "/audit.db");
+    records = testing::AuditRecords(county + "/audit");
     if (records.size() >= 2) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }

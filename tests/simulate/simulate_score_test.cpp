@@ -16,8 +16,8 @@
 #include <string>
 
 #include <nlohmann/json.hpp>
-#include <sqlite3.h>
 
+#include "gateway/audit_store.h"
 #include "ledger/checkpoint.h"
 #include "ledger/commitment.h"
 #include "ledger/note.h"
@@ -112,8 +112,8 @@ TEST_F(SimulateScoreTest, TruthCoversEveryDetectorAndTheTrafficWentThroughTheGat
     EXPECT_TRUE(status == "200" || status == "403" || status == "404") << status << " x" << n;
   }
   EXPECT_EQ(answered, t["events"].get<int64_t>());
-  // The audit log holds one record per call: the report reads them from DIR/audit.db.
-  EXPECT_TRUE(fs::exists(fs::path(*county_) / "audit.db"));
+  // The audit log holds one record per call: the report reads them from DIR/audit.
+  EXPECT_TRUE(fs::exists(fs::path(*county_) / "audit" / "index"));
   EXPECT_TRUE(fs::exists(fs::path(*county_) / "log" / "checkpoint"));
 }
 
@@ -130,10 +130,8 @@ TEST_F(SimulateScoreTest, ReportProofsVerifyForTheRecordsTheStoreHolds) {
   std::string vkey = Slurp(fs::path(*county_) / "log" / "vkey");
   auto verifier = tg::ledger::NoteVerifier::Parse(vkey.substr(0, vkey.find('\n')));
   ASSERT_TRUE(verifier.ok()) << verifier.status().ToString();
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open_v2((fs::path(*county_) / "audit.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-  sqlite3_stmt* st = nullptr;
-  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT record, salt FROM audit WHERE idx = ?1", -1, &st, nullptr), SQLITE_OK);
+  auto store = tg::gateway::AuditStore::OpenForReading((fs::path(*county_) / "audit").string());
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
   int checked = 0;
   for (const auto& f : findings["findings"]) {
     ASSERT_TRUE(f.contains("proofs")) << f.dump();
@@ -141,12 +139,9 @@ TEST_F(SimulateScoreTest, ReportProofsVerifyForTheRecordsTheStoreHolds) {
     for (const auto& p : f["proofs"]) {
       if (checked >= 200) break;
       uint64_t index = p["index"].get<uint64_t>();
-      sqlite3_bind_int64(st, 1, int64_t(index));
-      ASSERT_EQ(sqlite3_step(st), SQLITE_ROW) << "no audit row " << index;
-      std::string record(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)), size_t(sqlite3_column_bytes(st, 0)));
-      std::string salt(reinterpret_cast<const char*>(sqlite3_column_blob(st, 1)), size_t(sqlite3_column_bytes(st, 1)));
-      sqlite3_reset(st);
-      auto entry = tg::ledger::CommitWithSalt(salt, record);
+      auto row = (*store)->Read(index);
+      ASSERT_TRUE(row.ok()) << "no audit row " << index << ": " << row.status().ToString();
+      auto entry = tg::ledger::CommitWithSalt(row->salt, row->record);
       ASSERT_TRUE(entry.ok());
       auto cp = tg::ledger::VerifyTlogProof(p["tlog_proof"].get<std::string>(), tg::ledger::EntryBytes(*entry), *verifier);
       EXPECT_TRUE(cp.ok()) << "index " << index << ": " << cp.status().ToString();
@@ -155,8 +150,6 @@ TEST_F(SimulateScoreTest, ReportProofsVerifyForTheRecordsTheStoreHolds) {
       ++checked;
     }
   }
-  sqlite3_finalize(st);
-  sqlite3_close(db);
   EXPECT_GT(checked, 0) << "the simulation's findings cite no evidence";
 }
 

@@ -4,7 +4,7 @@
 # simulation plan on its own (simulation_plan_test.cpp).
 add_executable(test_simulate ${CMAKE_CURRENT_LIST_DIR}/simulate_score_test.cpp
                              ${CMAKE_CURRENT_LIST_DIR}/simulation_plan_test.cpp)
-target_link_libraries(test_simulate PRIVATE tg_oversight SQLite::SQLite3 nlohmann_json::nlohmann_json GTest::gtest GTest::gtest_main)
+target_link_libraries(test_simulate PRIVATE tg_gateway tg_oversight nlohmann_json::nlohmann_json GTest::gtest GTest::gtest_main)
 target_compile_definitions(test_simulate PRIVATE TG_TRUSTGATE_BIN="$<TARGET_FILE:trustgate>")
 add_dependencies(test_simulate trustgate)
 # One process for the suite: the county and the simulation are made once, in SetUpTestSuite.
