@@ -57,4 +57,4 @@ join "$work/before" "$work/after" | awk -v n="$requests" -v hz="$(getconf CLK_TC
     printf "  %-16s %7.1f us CPU/request  %7.0f bytes written/request\n", $1, us, ($5 - $3) / n }
   END { printf "  %-16s %7.1f us CPU/request\n", "all threads", all }'
 echo "  machine: $(machine_shares "$work/stat.before" "$work/stat.after")"
-curl -s "http://127.0.0.1:$port/metrics" | grep -E '^trustgate_log_commits_total|^trustgate_log_commit_seconds_total' | sed 's/^/  /'
+curl -s "http://127.0.0.1:$port/metrics" | grep -E '^trustgate_log_commits_total|^trustgate_log_checkpoints_total|^trustgate_log_commit_seconds_total' | sed 's/^/  /'

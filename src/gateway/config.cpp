@@ -96,7 +96,7 @@ Result<GatewayConfig> LoadConfig(const std::string& path) {
   if (j.contains("log")) {
     const json& l = j["log"];
     TG_RETURN_IF_ERROR(CheckKeys(l, {"dir", "key", "origin", "commit_wait_us", "commit_early", "tile_write_delay_ms",
-                                 "journal_max_mb"}, path + ": log"));
+                                 "journal_max_mb", "checkpoint_interval_us"}, path + ": log"));
     TG_RETURN_IF_ERROR(Get(l, "dir", c.log_dir, path + ".log"));
     TG_RETURN_IF_ERROR(Get(l, "key", c.log_key_file, path + ".log"));
     TG_RETURN_IF_ERROR(Get(l, "origin", c.log_origin, path + ".log"));
@@ -104,6 +104,9 @@ Result<GatewayConfig> LoadConfig(const std::string& path) {
     TG_RETURN_IF_ERROR(Get(l, "commit_early", c.log_commit_early, path + ".log"));
     TG_RETURN_IF_ERROR(Get(l, "tile_write_delay_ms", c.log_tile_write_delay_ms, path + ".log"));
     TG_RETURN_IF_ERROR(Get(l, "journal_max_mb", c.log_journal_max_mb, path + ".log"));
+    TG_RETURN_IF_ERROR(Get(l, "checkpoint_interval_us", c.log_checkpoint_interval_us, path + ".log"));
+    if (c.log_checkpoint_interval_us < 0 || c.log_checkpoint_interval_us > 1000000)
+      return Status::InvalidArgument(path + ".log.checkpoint_interval_us: from 0 to 1000000 (one second)");
     if (c.log_journal_max_mb < 1 || c.log_journal_max_mb > 4096)
       return Status::InvalidArgument(path + ".log.journal_max_mb: from 1 to 4096 (MiB)");
     if (c.log_commit_wait_us < 0 || c.log_commit_wait_us > 1000000)

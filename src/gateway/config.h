@@ -69,6 +69,11 @@ struct GatewayConfig {
   // commit took (a lone request after a lone request commits at once); false: it always
   // waits log_commit_wait_us.
   bool log_commit_early = true;
+  // Under load, how long the published checkpoint may trail the durable audit records: an
+  // answer waits for its record's fdatasync, not for a signature; one checkpoint is signed
+  // (after the answers) at most this often, and covers every commit since. When nothing else
+  // is pending, a commit is signed before it is answered. 0: every commit is signed first.
+  int64_t log_checkpoint_interval_us = 10000;
   // How large the log's journal grows (it carries the audit records) before the tiles and
   // the audit store are synced and it starts over: each restart briefly stalls commits; a
   // crash replays up to this much.

@@ -116,6 +116,7 @@ Result<std::unique_ptr<Gateway>> Gateway::Open(const GatewayConfig& config) {
   lo.signing_key_path = config.log_key_file;
   lo.max_batch_wait = std::chrono::microseconds(config.log_commit_wait_us);
   lo.commit_when_as_many_as_last = config.log_commit_early;
+  lo.checkpoint_interval = std::chrono::microseconds(config.log_checkpoint_interval_us);
   lo.tile_write_delay = std::chrono::milliseconds(config.log_tile_write_delay_ms);
   lo.journal_max_bytes = uint64_t(config.log_journal_max_mb) << 20;
   lo.attachment_keeper = impl->audit_store.get();

@@ -109,10 +109,17 @@ struct Log::Impl {
   std::string bundle;  // entries of the current partial bundle, length-prefixed
   unsigned bundle_count = 0;
 
-  // What readers see: the latest durable checkpoint.
+  // What readers see: the latest signed checkpoint. It may trail the durable size by the
+  // commits since (LogOptions::checkpoint_interval); pub_cv tells proof readers waiting for it.
   mutable std::mutex pub_mu;
+  mutable std::condition_variable pub_cv;
   std::string checkpoint_text;
   Checkpoint checkpoint;
+  // The committer's: the tiles of the commits since the last signed checkpoint (the newest
+  // width of each partial tile), staged with the next one, and when that one was signed.
+  TileFiles unsigned_files;
+  uint64_t signed_size = 0;
+  std::chrono::steady_clock::time_point last_signed{};
 
   std::unique_ptr<Journal> journal;  // the committer's alone
   // Two journal files take turns (docs/log-format.md, "Journal restarts"): the committer
@@ -157,7 +164,17 @@ struct Log::Impl {
   void AddLeaf(const Hash& leaf, TileFiles& files);
   // Adds the batch to the in-memory tree and collects the tiles it changes, in order.
   void BuildFiles(std::vector<Pending>& batch, TileFiles& files);
+  // Appends the batch to the tree and the journal: durable when it returns OK. Its tiles
+  // wait in unsigned_files for the next Publish.
   Status Commit(std::vector<Pending>& batch);
+  // Signs a checkpoint of the current size, stages the tiles since the last one with it,
+  // and publishes it.
+  Status Publish();
+  // Marks the log failed: every later append, and every waiting ticket, gets `why`.
+  void Fail(const Status& why);
+  // Waits (at most 5 s) until the published checkpoint covers `index`, when a commit already
+  // made it durable; the published checkpoint.
+  std::pair<std::string, Checkpoint> PublishedCovering(uint64_t index) const;
   // Switches to the prepared journal, if there is one; its records start at `first`.
   void SwitchJournal(uint64_t first);
   // From the tile writer after a sync: prepares the spare file as a journal based at
@@ -309,7 +326,17 @@ Status Log::Impl::Commit(std::vector<Pending>& batch) {
   uint64_t first = size;
   TileFiles files;
   BuildFiles(batch, files);
-  Checkpoint cp{signer.name(), size, RightEdgeRoot()};
+  // A partial tile this commit changed again replaces its older width.
+  for (auto& f : files) {
+    for (auto& u : unsigned_files) {
+      if (u.first.level == f.first.level && u.first.index == f.first.index) {
+        u.first.level = -2;  // dropped below
+        break;
+      }
+    }
+  }
+  std::erase_if(unsigned_files, [](const auto& u) { return u.first.level == -2; });
+  for (auto& f : files) unsigned_files.push_back(std::move(f));
   auto t1 = Clock::now();
 
   // Durable from here: the journal holds the entries; the tiles can be rebuilt from it.
@@ -332,12 +359,28 @@ Status Log::Impl::Commit(std::vector<Pending>& batch) {
     options.attachment_keeper->Keep(std::move(kept));
   }
   auto t2 = Clock::now();
+  std::lock_guard lock(stats_mu);
+  stats.batches += 1;
+  stats.entries += batch.size();
+  stats.tree_seconds += seconds(t0, t1);
+  stats.sync_seconds += seconds(t1, t2);
+  return Status::OK();
+}
 
+Status Log::Impl::Publish() {
+  using Clock = std::chrono::steady_clock;
+  auto seconds = [](Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); };
+  auto t2 = Clock::now();
+  Checkpoint cp{signer.name(), size, RightEdgeRoot()};
   auto note = SignNote(FormatCheckpoint(cp), signer);
   if (!note.ok()) return note.status();
   auto t3 = Clock::now();
+  last_signed = t3;
+  signed_size = size;
   // The writer puts the tiles and then this checkpoint on disk behind us; until then they
   // are read from memory.
+  TileFiles files;
+  files.swap(unsigned_files);
   TG_RETURN_IF_ERROR(tiles->Stage(size, std::move(files), *note));
   auto t4 = Clock::now();
   // The journal restarts without waiting: past the limit the writer is asked to sync what
@@ -355,14 +398,43 @@ Status Log::Impl::Commit(std::vector<Pending>& batch) {
     checkpoint_text = std::move(*note);
     checkpoint = cp;
   }
+  pub_cv.notify_all();
   std::lock_guard lock(stats_mu);
-  stats.batches += 1;
-  stats.entries += batch.size();
-  stats.tree_seconds += seconds(t0, t1);
-  stats.sync_seconds += seconds(t1, t2) + seconds(t4, t5);
+  stats.checkpoints += 1;
+  stats.sync_seconds += seconds(t4, t5);
   stats.checkpoint_seconds += seconds(t2, t3);
   stats.stage_seconds += seconds(t3, t4);
   return Status::OK();
+}
+
+void Log::Impl::Fail(const Status& why) {
+  {
+    std::lock_guard lock(qmu);
+    failed = why;
+  }
+  {
+    std::lock_guard lock(state->mu);
+    state->failure = why;
+  }
+  state->cv.notify_all();
+  pub_cv.notify_all();
+}
+
+std::pair<std::string, Checkpoint> Log::Impl::PublishedCovering(uint64_t index) const {
+  std::unique_lock lock(pub_mu);
+  uint64_t durable;
+  {
+    std::lock_guard s(state->mu);
+    durable = state->committed;
+  }
+  // Not on the committer's thread (an append callback): it signs the checkpoint waited for.
+  if (index < durable && checkpoint.size <= index && std::this_thread::get_id() != committer.get_id()) {
+    pub_cv.wait_for(lock, std::chrono::seconds(5), [&] {
+      std::lock_guard s(state->mu);
+      return checkpoint.size > index || !state->failure.ok();
+    });
+  }
+  return {checkpoint_text, checkpoint};
 }
 
 void Log::Impl::SwitchJournal(uint64_t first) {
@@ -502,6 +574,7 @@ Status Log::Impl::Recover(JournalContents& jc, const NoteVerifier& verifier) {
   TG_RETURN_IF_ERROR(StartJournals(note_text));
   checkpoint_text = note_text;
   checkpoint = {signer.name(), size, RightEdgeRoot()};
+  signed_size = size;
   return Status::OK();
 }
 
@@ -512,10 +585,21 @@ void Log::Impl::FailAll(std::vector<Pending>& batch, const Status& s) {
 
 void Log::Impl::Run() {
   NameThisThread("tg-log-commit");
+  auto fail = [this](std::vector<Pending>& batch, const Status& s) {
+    Status why(s.code(), "audit log commit failed: " + s.message());
+    Fail(why);
+    FailAll(batch, why);
+  };
   while (true) {
     std::vector<Pending> batch;
     {
       std::unique_lock lock(qmu);
+      if (pending.empty() && signed_size < size && failed.ok()) {
+        // Nothing waits: publish what the last commits made durable.
+        lock.unlock();
+        if (Status s = Publish(); !s.ok()) Fail(Status(s.code(), "audit log checkpoint failed: " + s.message()));
+        continue;
+      }
       qcv.wait(lock, [&] { return !pending.empty() || stopping; });
       if (pending.empty()) return;  // stopping, drained
       if (!stopping && pending.size() < options.max_batch_entries) {
@@ -541,20 +625,25 @@ void Log::Impl::Run() {
         continue;
       }
     }
-    Status s = Commit(batch);
-    if (!s.ok()) {
-      Status why(s.code(), "audit log commit failed: " + s.message());
-      {
-        std::lock_guard lock(qmu);
-        failed = why;
-      }
-      {
-        std::lock_guard lock(state->mu);
-        state->failure = why;
-      }
-      state->cv.notify_all();
-      FailAll(batch, why);
+    if (Status s = Commit(batch); !s.ok()) {
+      fail(batch, s);
       continue;
+    }
+    // Durable. With nothing else pending, sign before answering, as no one is kept waiting.
+    // Otherwise answer first, and sign once checkpoint_interval has passed since the last
+    // signature: the next commit's clients wait for no signature, and one covers several
+    // commits.
+    bool idle;
+    {
+      std::lock_guard lock(qmu);
+      idle = pending.empty() || stopping;
+    }
+    bool due = std::chrono::steady_clock::now() - last_signed >= options.checkpoint_interval;
+    if (idle || options.checkpoint_interval.count() == 0) {
+      if (Status s = Publish(); !s.ok()) {
+        fail(batch, s);
+        continue;
+      }
     }
     uint64_t first = size - batch.size();
     {
@@ -564,6 +653,9 @@ void Log::Impl::Run() {
     state->cv.notify_all();
     for (size_t i = 0; i < batch.size(); ++i)
       if (batch[i].done) batch[i].done(first + i);
+    if (!idle && due && signed_size < size) {
+      if (Status s = Publish(); !s.ok()) Fail(Status(s.code(), "audit log checkpoint failed: " + s.message()));
+    }
   }
 }
 
@@ -729,7 +821,7 @@ Status CheckSize(uint64_t want, uint64_t have) {
 }  // namespace
 
 Result<std::vector<Hash>> Log::InclusionProof(uint64_t index, uint64_t tree_size) const {
-  uint64_t current = impl_->Published().second.size;
+  uint64_t current = (tree_size == 0 ? impl_->PublishedCovering(index) : impl_->Published()).second.size;
   if (tree_size == 0) tree_size = current;
   TG_RETURN_IF_ERROR(CheckSize(tree_size, current));
   return BuildInclusionProof(index, tree_size, impl_->reader.ReaderFor(current));
@@ -749,7 +841,7 @@ Result<Hash> Log::RootAt(uint64_t tree_size) const {
 }
 
 Result<std::string> Log::TlogProofText(uint64_t index) const {
-  auto [text, cp] = impl_->Published();
+  auto [text, cp] = impl_->PublishedCovering(index);
   auto path = BuildInclusionProof(index, cp.size, impl_->reader.ReaderFor(cp.size));
   if (!path.ok()) return path.status();
   TlogProof proof;
@@ -760,7 +852,7 @@ Result<std::string> Log::TlogProofText(uint64_t index) const {
 }
 
 Result<std::string> Log::ReadEntry(uint64_t index) const {
-  uint64_t size = impl_->Published().second.size;
+  uint64_t size = impl_->PublishedCovering(index).second.size;
   if (index >= size)
     return Status::NotFound("entry " + std::to_string(index) + " is not in the log of size " + std::to_string(size));
   TileRef t{kEntriesLevel, index / kTileWidth, unsigned(kTileWidth)};

@@ -24,13 +24,16 @@ TEST(GatewayConfig, LogTimingsHaveDefaultsAndLimits) {
   EXPECT_EQ(defaults->log_tile_write_delay_ms, 1000);
   EXPECT_EQ(defaults->audit_store_commit_wait_us, 0);
   EXPECT_TRUE(defaults->log_commit_early);
-  auto set = load(R"(, "commit_wait_us": 0, "commit_early": false, "tile_write_delay_ms": 250, "journal_max_mb": 8)");
+  EXPECT_EQ(defaults->log_checkpoint_interval_us, 10000);
+  auto set = load(R"(, "commit_wait_us": 0, "commit_early": false, "tile_write_delay_ms": 250, "journal_max_mb": 8,
+      "checkpoint_interval_us": 0)");
   ASSERT_TRUE(set.ok()) << set.status().ToString();
   EXPECT_EQ(set->log_commit_wait_us, 0);
   EXPECT_EQ(set->log_tile_write_delay_ms, 250);
   EXPECT_EQ(set->log_journal_max_mb, 8);
   EXPECT_FALSE(set->log_commit_early);
-  for (const char* bad : {R"(, "commit_wait_us": -1)", R"(, "commit_wait_us": 2000000)",
+  EXPECT_EQ(set->log_checkpoint_interval_us, 0);
+  for (const char* bad : {R"(, "checkpoint_interval_us": -5)", R"(, "checkpoint_interval_us": 1000001)",R"(, "commit_wait_us": -1)", R"(, "commit_wait_us": 2000000)",
                           R"(, "tile_write_delay_ms": 600000)", R"(, "tile_write_delay_ms": "fast")",
                           R"(, "journal_max_mb": 0)", R"(, "journal_max_mb": 5000)",
                           R"(, "commit_early": "yes")"}) {

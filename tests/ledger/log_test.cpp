@@ -7,9 +7,12 @@
 #include <filesystem>
 #include <future>
 #include <random>
+#include <map>
 #include <set>
 #include <thread>
 
+#include "ledger/checkpoint.h"
+#include "ledger/note.h"
 #include "ledger/proof.h"
 #include "ledger/tiles.h"
 #include "ledger/verify.h"
@@ -257,6 +260,7 @@ TEST(LedgerLog, ConcurrentAppendersWithTicketsAndCallbacks) {
   constexpr int kThreads = 4, kEach = 600;
   std::mutex mu;
   std::set<uint64_t> seen;
+  std::map<uint64_t, std::string> called;  // index -> entry, from the callbacks
   std::atomic<int> callbacks{0};
   std::vector<std::vector<Ticket>> tickets(kThreads);
   std::vector<std::thread> threads;
@@ -273,10 +277,10 @@ TEST(LedgerLog, ConcurrentAppendersWithTicketsAndCallbacks) {
         } else {
           auto idx = (*log)->Append(e, [&, e](Result<uint64_t> r) {
             ASSERT_TRUE(r.ok());
-            EXPECT_EQ(*(*log)->ReadEntry(*r), e);  // already readable when the callback runs
             ++callbacks;
             std::lock_guard lock(mu);
             seen.insert(*r);
+            called[*r] = e;
           });
           ASSERT_TRUE(idx.ok());
         }
@@ -296,7 +300,87 @@ TEST(LedgerLog, ConcurrentAppendersWithTicketsAndCallbacks) {
   EXPECT_EQ(seen.size(), size_t(kThreads * kEach));
   EXPECT_EQ(*seen.rbegin(), uint64_t(kThreads * kEach - 1));
   EXPECT_EQ((*log)->CurrentCheckpoint().size, uint64_t(kThreads * kEach + 1));
+  for (const auto& [index, e] : called) ASSERT_EQ(*(*log)->ReadEntry(index), e) << index;
   EXPECT_TRUE(VerifyLogDirectory(dir / "log", (*log)->verifier_key()).ok());
+}
+
+// Under load a signed checkpoint covers several commits (one at most every
+// checkpoint_interval, signed after the answers), yet every acknowledged entry has a proof:
+// the proof call waits for the checkpoint that covers it. Alone, an entry is covered as soon
+// as its ticket resolves.
+TEST(LedgerLog, UnderLoadOneCheckpointCoversSeveralCommits) {
+  TempDir dir;
+  auto vkey = Log::Init(dir / "log", "example.gov/log");
+  ASSERT_TRUE(vkey.ok());
+  auto verifier = NoteVerifier::Parse(*vkey);
+  ASSERT_TRUE(verifier.ok());
+  LogOptions o = Fast();
+  o.checkpoint_interval = std::chrono::milliseconds(20);
+  auto log = Log::Open(dir / "log", o);
+  ASSERT_TRUE(log.ok());
+  {
+    auto t = (*log)->Append("alone");
+    ASSERT_TRUE(t.ok() && t->Wait().ok());
+    EXPECT_EQ((*log)->CurrentCheckpoint().size, 1u) << "nothing else pending: signed before the ticket resolved";
+  }
+  constexpr int kThreads = 8, kEach = 150;
+  std::atomic<int> proofs_checked{0}, not_yet_covered{0};
+  std::vector<std::thread> threads;
+  for (int w = 0; w < kThreads; ++w) {
+    threads.emplace_back([&, w] {
+      for (int i = 0; i < kEach; ++i) {
+        std::string e = "w" + std::to_string(w) + "-" + std::to_string(i);
+        auto t = (*log)->Append(e);
+        ASSERT_TRUE(t.ok());
+        ASSERT_TRUE(t->Wait().ok());  // like a server, answering each request before the next
+        if ((*log)->CurrentCheckpoint().size <= t->index()) ++not_yet_covered;
+        if (i % 10 == 0) {
+          auto proof = (*log)->TlogProofText(t->index());
+          ASSERT_TRUE(proof.ok()) << proof.status().ToString();
+          auto cp = VerifyTlogProof(*proof, e, *verifier);
+          ASSERT_TRUE(cp.ok()) << cp.status().ToString();
+          EXPECT_GT(cp->size, t->index());
+          EXPECT_EQ(*(*log)->ReadEntry(t->index()), e);
+          ++proofs_checked;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  LogStats st = (*log)->Stats();
+  EXPECT_EQ(proofs_checked.load(), kThreads * kEach / 10);
+  EXPECT_LT(st.checkpoints, st.batches) << "every commit signed its own checkpoint";
+  EXPECT_GT(not_yet_covered.load(), 0) << "no answer ever came before its checkpoint";
+  // Once the load stops, the last commits are published without another append.
+  for (int i = 0; i < 500 && (*log)->CurrentCheckpoint().size < 1 + kThreads * kEach; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  EXPECT_EQ((*log)->CurrentCheckpoint().size, uint64_t(1 + kThreads * kEach));
+  log->reset();
+  EXPECT_TRUE(VerifyLogDirectory(dir / "log", *vkey).ok());
+}
+
+// checkpoint_interval zero: every commit signs its checkpoint before its tickets resolve.
+TEST(LedgerLog, ZeroCheckpointIntervalSignsEveryCommit) {
+  TempDir dir;
+  ASSERT_TRUE(Log::Init(dir / "log", "example.gov/log").ok());
+  LogOptions o = Fast();
+  o.checkpoint_interval = std::chrono::microseconds(0);
+  auto log = Log::Open(dir / "log", o);
+  ASSERT_TRUE(log.ok());
+  std::vector<std::thread> threads;
+  std::atomic<int> not_covered{0};
+  for (int w = 0; w < 4; ++w) {
+    threads.emplace_back([&, w] {
+      for (int i = 0; i < 100; ++i) {
+        auto t = (*log)->Append("w" + std::to_string(w) + "-" + std::to_string(i));
+        ASSERT_TRUE(t.ok() && t->Wait().ok());
+        if ((*log)->CurrentCheckpoint().size <= t->index()) ++not_covered;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(not_covered.load(), 0);
+  EXPECT_EQ((*log)->Stats().checkpoints, (*log)->Stats().batches);
 }
 
 TEST(LedgerLog, OpenRejectsATornRightEdgeAndDiscardsFilesPastTheCheckpoint) {
