@@ -326,16 +326,12 @@ Status Log::Impl::Commit(std::vector<Pending>& batch) {
   uint64_t first = size;
   TileFiles files;
   BuildFiles(batch, files);
-  // A partial tile this commit changed again replaces its older width.
-  for (auto& f : files) {
-    for (auto& u : unsigned_files) {
-      if (u.first.level == f.first.level && u.first.index == f.first.index) {
-        u.first.level = -2;  // dropped below
-        break;
-      }
-    }
-  }
-  std::erase_if(unsigned_files, [](const auto& u) { return u.first.level == -2; });
+  // A tile this commit changed again replaces its older, partial width.
+  std::erase_if(unsigned_files, [&](const auto& u) {
+    return std::any_of(files.begin(), files.end(), [&](const auto& f) {
+      return f.first.level == u.first.level && f.first.index == u.first.index;
+    });
+  });
   for (auto& f : files) unsigned_files.push_back(std::move(f));
   auto t1 = Clock::now();
 
