@@ -12,6 +12,7 @@
 
 #include "base/crc32c.h"
 #include "ledger/commitment.h"
+#include "ledger/files.h"
 #include "ledger/hash.h"
 
 namespace tg::gateway {
@@ -62,15 +63,9 @@ Status PwriteAll(int fd, const std::string& data, uint64_t offset, const std::st
 
 // Reads exactly n bytes; false at end of file (a short file is a torn tail, not an error).
 Result<bool> PreadAll(int fd, char* out, size_t n, uint64_t offset, const std::string& name) {
-  size_t done = 0;
-  while (done < n) {
-    ssize_t got = ::pread(fd, out + done, n - done, off_t(offset + done));
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) return Errno("read " + name);
-    if (got == 0) return false;
-    done += size_t(got);
-  }
-  return true;
+  auto got = ledger::ReadAt(fd, out, n, offset, name);
+  if (!got.ok()) return got.status();
+  return *got == n;
 }
 
 Result<uint64_t> FileSize(int fd, const std::string& name) {
@@ -140,11 +135,7 @@ Status AuditFiles::Load(bool read_only) {
     TG_RETURN_IF_ERROR(LoadTail(kRecordsHeader));
     TG_RETURN_IF_ERROR(WriteHeader());
     TG_RETURN_IF_ERROR(Sync());
-    int d = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);  // the new files' names
-    if (d < 0) return Errno("open " + dir_);
-    int rc = ::fsync(d);
-    ::close(d);
-    return rc == 0 ? Status::OK() : Errno("sync " + dir_);
+    return ledger::SyncDirectory(dir_);  // the new files' names
   }
   char head[kIndexHeader];
   auto head_read = PreadAll(index_fd_, head, sizeof head, 0, dir_ + "/index");

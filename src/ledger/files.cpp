@@ -40,6 +40,18 @@ std::string Parent(const std::string& path) {
 
 }  // namespace
 
+Result<size_t> ReadAt(int fd, char* out, size_t len, uint64_t offset, const std::string& path) {
+  size_t done = 0;
+  while (done < len) {
+    ssize_t n = ::pread(fd, out + done, len - done, off_t(offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Status::IOError("read " + path + ": " + std::strerror(errno));
+    if (n == 0) break;
+    done += size_t(n);
+  }
+  return done;
+}
+
 Result<std::string> ReadWholeFile(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {

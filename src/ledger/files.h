@@ -11,6 +11,9 @@ namespace tg::ledger {
 
 // Whole file contents; kNotFound if it does not exist.
 Result<std::string> ReadWholeFile(const std::string& path);
+// Reads up to `len` bytes at `offset` of `fd` into `out` (retrying short reads); fewer only
+// at the end of the file. Errors name `path`.
+Result<size_t> ReadAt(int fd, char* out, size_t len, uint64_t offset, const std::string& path);
 bool PathExists(const std::string& path);
 // Writes `data` to `path` atomically and durably: temp file, fsync, rename, fsync directory.
 Status ReplaceFileDurably(const std::string& path, const std::string& data, int mode = 0644);

@@ -60,18 +60,6 @@ Status WriteAt(int fd, std::string_view bytes, uint64_t offset, int* error = nul
   }
   return Status::OK();
 }
-// Reads up to `len` bytes at `offset` into `out`; fewer only at the end of the file.
-Result<size_t> ReadAt(int fd, char* out, size_t len, uint64_t offset, const std::string& path) {
-  size_t done = 0;
-  while (done < len) {
-    ssize_t n = ::pread(fd, out + done, len - done, off_t(offset + done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Status::IOError("read " + path + ": " + std::strerror(errno));
-    if (n == 0) break;
-    done += size_t(n);
-  }
-  return done;
-}
 
 }  // namespace
 

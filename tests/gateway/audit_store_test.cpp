@@ -198,16 +198,21 @@ TEST(AuditStore, RestoreWritesReplayedRowsDurably) {
 // A crash after the store wrote rows but before it synced them can leave any part of them:
 // Open keeps each row past the durable ones whose frame reads back, cuts the files at the
 // first that does not, and the store appends on from there.
-TEST(AuditStore, OpenCutsATornTailAndKeepsWhatReadsBack) {
+// A new store in its own directory holding rows 0-2, synced, and then rows 3-5, not synced
+// (left in the files as a closing store writes them).
+std::string StoreOfSixRowsThreeDurable() {
   std::string dir = testing::MakeTempDir("audit-store") + "/audit";
-  {
-    auto store = AuditStore::Open(dir);
-    ASSERT_TRUE(store.ok());
-    (*store)->Keep({Row(0), Row(1), Row(2)});
-    ASSERT_TRUE((*store)->MakeDurable(3).ok());
-    (*store)->Keep({Row(3), Row(4), Row(5)});
-    ASSERT_TRUE((*store)->Read(5).ok());
-  }
+  auto store = AuditStore::Open(dir);
+  EXPECT_TRUE(store.ok());
+  (*store)->Keep({Row(0), Row(1), Row(2)});
+  EXPECT_TRUE((*store)->MakeDurable(3).ok());
+  (*store)->Keep({Row(3), Row(4), Row(5)});
+  EXPECT_TRUE((*store)->Read(5).ok());
+  return dir;
+}
+
+TEST(AuditStore, OpenCutsATornTailAndKeepsWhatReadsBack) {
+  std::string dir = StoreOfSixRowsThreeDurable();
   // Tear row 5's frame: cut the file inside its record, as if the crash came mid-write.
   size_t torn = Bytes(dir + "/records").find("{\"i\":5}") + 3;
   ASSERT_GT(torn, 3u);
@@ -233,13 +238,7 @@ TEST(AuditStore, OpenCutsATornTailAndKeepsWhatReadsBack) {
 // A damaged byte inside a durable frame reads as Corruption naming the record, not as
 // another record; its neighbours still read.
 TEST(AuditStore, DamagedFrameReadsAsCorruption) {
-  std::string dir = testing::MakeTempDir("audit-store") + "/audit";
-  {
-    auto store = AuditStore::Open(dir);
-    ASSERT_TRUE(store.ok());
-    (*store)->Keep({Row(0), Row(1), Row(2)});
-    ASSERT_TRUE((*store)->MakeDurable(3).ok());
-  }
+  std::string dir = StoreOfSixRowsThreeDurable();
   std::string records = Bytes(dir + "/records");
   size_t at = records.find("{\"i\":1}");
   ASSERT_NE(at, std::string::npos);
