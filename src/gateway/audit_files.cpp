@@ -50,17 +50,6 @@ uint64_t Get64(const char* p) {
 
 Status Errno(const std::string& what) { return Status::IOError(what + ": " + std::strerror(errno)); }
 
-Status PwriteAll(int fd, const std::string& data, uint64_t offset, const std::string& name) {
-  size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = ::pwrite(fd, data.data() + done, data.size() - done, off_t(offset + done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Errno("write " + name);
-    done += size_t(n);
-  }
-  return Status::OK();
-}
-
 // Reads exactly n bytes; false at end of file (a short file is a torn tail, not an error).
 Result<bool> PreadAll(int fd, char* out, size_t n, uint64_t offset, const std::string& name) {
   auto got = ledger::ReadAt(fd, out, n, offset, name);
@@ -109,7 +98,7 @@ Result<std::unique_ptr<AuditFiles>> AuditFiles::Open(const std::string& dir, boo
   if (!read_only) f->direct_fd_ = ::open((dir + "/records").c_str(), O_RDWR | O_CLOEXEC | O_DIRECT);  // -1: buffered
   f->index_fd_ = ::open((dir + "/index").c_str(), flags | O_CLOEXEC, 0600);
   if (f->index_fd_ < 0) return Errno("open " + dir + "/index");
-  TG_RETURN_IF_ERROR(f->Load(read_only));
+  TG_RETURN_IF_ERROR(f->Load());
   return f;
 }
 
@@ -118,10 +107,10 @@ Status AuditFiles::WriteHeader() {
   Put64(h, base());
   Put64(h, durable_end());
   Put64(h, 0);
-  return PwriteAll(index_fd_, h, 0, dir_ + "/index");
+  return ledger::WriteAt(index_fd_, h, 0, dir_ + "/index");
 }
 
-Status AuditFiles::Load(bool read_only) {
+Status AuditFiles::Load() {
   auto records_size_or = FileSize(records_fd_, dir_ + "/records");
   if (!records_size_or.ok()) return records_size_or.status();
   uint64_t records_size = *records_size_or;
@@ -130,8 +119,8 @@ Status AuditFiles::Load(bool read_only) {
   uint64_t index_size = *index_size_or;
   // New, or a crash came before the first header was written (a reader sees no rows).
   if (records_size <= kRecordsHeader && index_size < kIndexHeader) {
-    if (read_only) return Status::OK();
-    TG_RETURN_IF_ERROR(PwriteAll(records_fd_, std::string(kRecordsMagic, sizeof kRecordsMagic), 0, dir_ + "/records"));
+    if (read_only_) return Status::OK();
+    TG_RETURN_IF_ERROR(ledger::WriteAt(records_fd_, std::string(kRecordsMagic, sizeof kRecordsMagic), 0, dir_ + "/records"));
     TG_RETURN_IF_ERROR(LoadTail(kRecordsHeader));
     TG_RETURN_IF_ERROR(WriteHeader());
     TG_RETURN_IF_ERROR(Sync());
@@ -182,7 +171,7 @@ Status AuditFiles::Load(bool read_only) {
   }
   cut_at_open_ = entries - count_;
   written_count_ = count_.load();
-  if (read_only) return Status::OK();
+  if (read_only_) return Status::OK();
   // Past the last frame: a torn tail, or the zeros that fill a direct write's last block.
   if (cut_at_open_ > 0 && ::ftruncate(index_fd_, off_t(kIndexHeader + 8 * count_)) != 0)
     return Errno("truncate " + dir_ + "/index");
@@ -325,24 +314,25 @@ Status AuditFiles::Flush() {
   if (direct_fd_ >= 0) {  // whole blocks from the buffer, the last one padded with zeros
     size_t whole = (held + kBlock - 1) / kBlock * kBlock;
     std::memset(buf_ + held, 0, whole - held);
-    ssize_t n = ::pwrite(direct_fd_, buf_, whole, off_t(buf_start_));
-    if (n == ssize_t(whole)) {
+    int error = 0;
+    Status s = ledger::WriteAt(direct_fd_, std::string_view(buf_, whole), buf_start_, dir_ + "/records", &error);
+    if (s.ok()) {
       direct = true;
-    } else if (n < 0 && errno != EINVAL) {
-      return Errno("write " + dir_ + "/records");
+    } else if (error != EINVAL) {
+      return s;
     } else {  // refused (an alignment the filesystem needs beyond ours): buffered from now on
       ::close(direct_fd_);
       direct_fd_ = -1;
     }
   }
   if (!direct) {
-    std::string rest(buf_ + (written_end_ - buf_start_), records_end_ - written_end_);
-    TG_RETURN_IF_ERROR(PwriteAll(records_fd_, rest, written_end_, dir_ + "/records"));
+    std::string_view rest(buf_ + (written_end_ - buf_start_), records_end_ - written_end_);
+    TG_RETURN_IF_ERROR(ledger::WriteAt(records_fd_, rest, written_end_, dir_ + "/records"));
   }
   std::string offsets;
   offsets.reserve(8 * unwritten_offsets_.size());
   for (uint64_t o : unwritten_offsets_) Put64(offsets, o);
-  TG_RETURN_IF_ERROR(PwriteAll(index_fd_, offsets, kIndexHeader + 8 * written_count_, dir_ + "/index"));
+  TG_RETURN_IF_ERROR(ledger::WriteAt(index_fd_, offsets, kIndexHeader + 8 * written_count_, dir_ + "/index"));
   unwritten_offsets_.clear();
   written_end_ = records_end_;
   written_count_ = count_.load();

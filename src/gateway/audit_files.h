@@ -76,7 +76,7 @@ class AuditFiles {
 
  private:
   AuditFiles() = default;
-  Status Load(bool read_only);
+  Status Load();
   Status WriteHeader();
   // Where the frame of `index` starts in D/records (from D/index).
   Result<uint64_t> FrameOffset(uint64_t index) const;

@@ -142,25 +142,31 @@ AuditStore::~AuditStore() {
   if (impl_->writer.joinable()) impl_->writer.join();
 }
 
-Result<std::unique_ptr<AuditStore>> AuditStore::Open(const std::string& dir, std::chrono::microseconds commit_wait) {
-  auto files = AuditFiles::Open(dir, /*read_only=*/false);
+namespace {
+// The store over `dir`'s files; a writer also gets its thread.
+Result<std::unique_ptr<AuditStore::Impl>> OpenImpl(const std::string& dir, bool read_only) {
+  auto files = AuditFiles::Open(dir, read_only);
   if (!files.ok()) return Status(files.status().code(), "cannot open audit store " + dir + ": " + files.status().message());
-  auto impl = std::make_unique<Impl>();
+  auto impl = std::make_unique<AuditStore::Impl>();
   impl->files = std::move(*files);
-  impl->commit_wait = commit_wait;
   impl->committed_end = impl->handed_end = impl->files->end();
-  Impl* raw = impl.get();
-  impl->writer = std::thread([raw] { raw->Run(); });
-  return std::unique_ptr<AuditStore>(new AuditStore(std::move(impl)));
+  return impl;
+}
+}  // namespace
+
+Result<std::unique_ptr<AuditStore>> AuditStore::Open(const std::string& dir, std::chrono::microseconds commit_wait) {
+  auto impl = OpenImpl(dir, /*read_only=*/false);
+  if (!impl.ok()) return impl.status();
+  (*impl)->commit_wait = commit_wait;
+  Impl* raw = impl->get();
+  raw->writer = std::thread([raw] { raw->Run(); });
+  return std::unique_ptr<AuditStore>(new AuditStore(std::move(*impl)));
 }
 
 Result<std::unique_ptr<AuditStore>> AuditStore::OpenForReading(const std::string& dir) {
-  auto files = AuditFiles::Open(dir, /*read_only=*/true);
-  if (!files.ok()) return Status(files.status().code(), "cannot open audit store " + dir + ": " + files.status().message());
-  auto impl = std::make_unique<Impl>();
-  impl->files = std::move(*files);
-  impl->committed_end = impl->handed_end = impl->files->end();
-  return std::unique_ptr<AuditStore>(new AuditStore(std::move(impl)));
+  auto impl = OpenImpl(dir, /*read_only=*/true);
+  if (!impl.ok()) return impl.status();
+  return std::unique_ptr<AuditStore>(new AuditStore(std::move(*impl)));
 }
 
 std::string AuditStore::Attachment(std::string_view salt, std::string_view record) {

@@ -40,6 +40,21 @@ std::string Parent(const std::string& path) {
 
 }  // namespace
 
+Status WriteAt(int fd, std::string_view bytes, uint64_t offset, const std::string& path, int* error) {
+  size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::pwrite(fd, bytes.data() + done, bytes.size() - done, off_t(offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      int e = n < 0 ? errno : EIO;  // 0 bytes written: no progress to wait for
+      if (error != nullptr) *error = e;
+      return Status::IOError("write " + path + ": " + std::strerror(e));
+    }
+    done += size_t(n);
+  }
+  return Status::OK();
+}
+
 Result<size_t> ReadAt(int fd, char* out, size_t len, uint64_t offset, const std::string& path) {
   size_t done = 0;
   while (done < len) {

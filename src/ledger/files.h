@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <unordered_set>
 #include <vector>
 
@@ -11,6 +12,9 @@ namespace tg::ledger {
 
 // Whole file contents; kNotFound if it does not exist.
 Result<std::string> ReadWholeFile(const std::string& path);
+// Writes all of `bytes` at `offset` of `fd` (retrying short writes). On failure the error
+// names `path`, and `*error` (when given) holds the errno.
+Status WriteAt(int fd, std::string_view bytes, uint64_t offset, const std::string& path, int* error = nullptr);
 // Reads up to `len` bytes at `offset` of `fd` into `out` (retrying short reads); fewer only
 // at the end of the file. Errors name `path`.
 Result<size_t> ReadAt(int fd, char* out, size_t len, uint64_t offset, const std::string& path);

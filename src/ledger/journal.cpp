@@ -45,22 +45,6 @@ bool HashMatches(std::string_view covered, std::string_view stored) {
   Hash h = Sha256(covered);
   return stored.size() == h.size() && std::memcmp(stored.data(), h.data(), h.size()) == 0;
 }
-// Writes all of `bytes` at `offset`. On failure `*error` (when given) holds the errno.
-Status WriteAt(int fd, std::string_view bytes, uint64_t offset, int* error = nullptr) {
-  size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = ::pwrite(fd, bytes.data() + done, bytes.size() - done, off_t(offset + done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      int e = n < 0 ? errno : EIO;  // 0 bytes written: no progress to wait for
-      if (error != nullptr) *error = e;
-      return Status::IOError(std::string("journal write: ") + std::strerror(e));
-    }
-    done += size_t(n);
-  }
-  return Status::OK();
-}
-
 }  // namespace
 
 namespace {
@@ -114,7 +98,7 @@ char* Journal::Buffer(size_t size) {
 
 Status Journal::WriteBlocks(std::string_view bytes, uint64_t offset) {
   int error = 0;
-  Status s = WriteAt(fd_, bytes, offset, &error);
+  Status s = WriteAt(fd_, bytes, offset, path_, &error);
   if (s.ok() || !direct_ || error != EINVAL) return s;
   // The filesystem opened the file for direct I/O yet refuses the write (an alignment it
   // needs beyond kBlock): go on buffered, from the start of these blocks.
@@ -123,7 +107,7 @@ Status Journal::WriteBlocks(std::string_view bytes, uint64_t offset) {
   ::close(fd_);
   fd_ = fd;
   direct_ = false;
-  return WriteAt(fd_, bytes, offset);
+  return WriteAt(fd_, bytes, offset, path_);
 }
 
 namespace {
