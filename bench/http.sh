@@ -1,19 +1,29 @@
 #!/usr/bin/env bash
 # HTTP benchmark of the gateway against nginx on the same machine, in the same run.
 #
-#   bench/http.sh [BUILD_DIR] [DURATION_SECONDS] [CONNECTIONS]
+#   bench/http.sh [BUILD_DIR] [DURATION_SECONDS] [CONNECTIONS] [ROUNDS]
 #
 # Measures authenticated GET /v1/bookings/{id} over up to 500 bookings in turn (bearer token
 # looked up in the store, full policy evaluation of every category, audit record committed to
-# the ledger and the audit store before the answer) with wrk, then nginx serving a static file
-# of the size of one such response. Prints requests/s and p99 of both, the machine's idle,
-# iowait and steal during each (compare runs only when steal is low), and the ratio. Needs wrk and nginx
-# (scripts/install-deps --bench); nginx runs as a normal user process on a loopback port.
+# the ledger and the audit store before the answer) with wrk, against nginx serving static
+# files of the size of one such response. Both get the same requests from the same client:
+# the same wrk script over the same paths (/v1/bookings/ID, one file per booking for nginx)
+# with the same headers, so the client's and the kernel's share per request is the same on
+# both sides and the ratio compares the servers. nginx listens with `reuseport`, so its two
+# workers get the connections evenly: without it one worker often took most of them and
+# nginx's figure swung from 54k to 80k req/s between runs. ROUNDS (default 3) alternates the two,
+# each warmed up for 3 s first, so a spell of host contention hits both; it prints every run
+# with the machine's idle, iowait and steal (trust runs with low steal), the medians and
+# their ratio. For comparison with figures before this harness, one last run of nginx
+# serving one file to a plain wrk (no script, no headers) is printed too.
+# Needs wrk and nginx (scripts/install-deps --bench); nginx runs as a normal user process
+# on a loopback port.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$here/build}
 secs=${2:-10}
 conns=${3:-32}
+rounds=${4:-3}
 tg=$build/trustgate
 command -v wrk >/dev/null && command -v nginx >/dev/null || { echo "http.sh: needs wrk and nginx: scripts/install-deps --bench" >&2; exit 1; }
 [ -x "$tg" ] || { echo "http.sh: no $tg (make first)" >&2; exit 1; }
@@ -39,8 +49,12 @@ size=$(curl -sf -H "$auth" -H "$purpose" "$url" | wc -c)
 # nginx: a static file of the same size, as a user process with a temporary config.
 mkdir -p "$work/www" "$work/nginx"
 head -c "$size" /dev/zero | tr '\0' 'x' >"$work/www/booking.json"
+# One file per booking the script asks for, at the same paths, so nginx gets the same requests.
+mkdir -p "$work/www/v1/bookings"
+grep -o '"[^"]*"' <(sed -n 's/^ids = {\(.*\)}$/\1/p' "$work/bookings.lua") | tr -d '"' |
+  while read -r id; do ln "$work/www/booking.json" "$work/www/v1/bookings/$id"; done
 # When run as root, nginx's workers drop to an unprivileged user: let them read the file.
-chmod o+rx "$work" "$work/www"; chmod o+r "$work/www/booking.json"
+chmod o+rx "$work" "$work/www" "$work/www/v1" "$work/www/v1/bookings"; chmod o+r "$work/www/booking.json"
 nport=$((port + 1))
 cat >"$work/nginx/nginx.conf" <<CONF
 worker_processes auto;
@@ -52,7 +66,7 @@ http {
   access_log off;
   client_body_temp_path $work/nginx/body; proxy_temp_path $work/nginx/proxy;
   fastcgi_temp_path $work/nginx/fcgi; uwsgi_temp_path $work/nginx/uwsgi; scgi_temp_path $work/nginx/scgi;
-  server { listen 127.0.0.1:$nport; root $work/www; keepalive_requests 1000000; }
+  server { listen 127.0.0.1:$nport reuseport; root $work/www; keepalive_requests 1000000; }
 }
 CONF
 nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" 2>/dev/null &
@@ -60,8 +74,9 @@ ngx_pid=$!
 for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$nport/booking.json" >/dev/null && break; sleep 0.1; done
 curl -sf "http://127.0.0.1:$nport/booking.json" >/dev/null || { cat "$work/nginx/error.log" >&2; echo "http.sh: nginx does not serve" >&2; exit 1; }
 
-run() {  # name, wrk args...
+run() {  # name, wrk args...: prints the run to stderr, its requests/s to stdout
   local name=$1; shift
+  wrk -t2 -c"$conns" -d3s "$@" >/dev/null  # warm-up
   head -1 /proc/stat >"$work/stat.before"
   local out; out=$(wrk -t2 -c"$conns" -d"${secs}s" --latency "$@")
   head -1 /proc/stat >"$work/stat.after"
@@ -69,11 +84,24 @@ run() {  # name, wrk args...
   rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
   p99=$(awk '$1=="99%" {print $2}' <<<"$out")
   errs=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out")
-  printf '%-8s %10s req/s   p99 %8s   %s   (%s)\n' "$name" "$rps" "$p99" "${errs:-no errors}" \
+  printf '%-10s %10s req/s   p99 %8s   %s   (%s)\n' "$name" "$rps" "$p99" "${errs:-no errors}" \
     "$(machine_shares "$work/stat.before" "$work/stat.after")" >&2
   echo "$rps"
 }
-echo "http.sh: $(nproc) cores, $secs s, $conns connections, $nbookings bookings in turn, response about $size bytes" >&2
-gw=$(run gateway -H "$auth" -H "$purpose" -s "$work/bookings.lua" "$url")
-ng=$(run nginx "http://127.0.0.1:$nport/booking.json")
-python3 -c "import sys; g,n=float(sys.argv[1]),float(sys.argv[2]); print(f'ratio gateway/nginx = {g/n:.2f} (goal >= 0.50)')" "$gw" "$ng"
+echo "http.sh: $(nproc) cores, $rounds rounds of $secs s, $conns connections, $nbookings bookings in turn, response about $size bytes" >&2
+gws=(); ngs=()
+for r in $(seq 1 "$rounds"); do
+  gws+=("$(run gateway -H "$auth" -H "$purpose" -s "$work/bookings.lua" "http://127.0.0.1:$port")")
+  ngs+=("$(run nginx -H "$auth" -H "$purpose" -s "$work/bookings.lua" "http://127.0.0.1:$nport")")
+done
+plain=$(run nginx-1 "http://127.0.0.1:$nport/booking.json")
+python3 - "$plain" "${gws[*]}" "${ngs[*]}" <<'PY'
+import statistics, sys
+plain = float(sys.argv[1])
+g = [float(x) for x in sys.argv[2].split()]
+n = [float(x) for x in sys.argv[3].split()]
+gm, nm = statistics.median(g), statistics.median(n)
+print(f"median gateway {gm:.0f} req/s, nginx {nm:.0f} req/s: ratio gateway/nginx = {gm / nm:.2f} (goal >= 0.50)")
+print("per round: " + ", ".join(f"{a / b:.2f}" for a, b in zip(g, n)))
+print(f"against nginx serving one file to a plain wrk ({plain:.0f} req/s): {gm / plain:.2f}")
+PY
