@@ -11,11 +11,12 @@
 # with the same headers, so the client's and the kernel's share per request is the same on
 # both sides and the ratio compares the servers. nginx listens with `reuseport`, so its two
 # workers get the connections evenly: without it one worker often took most of them and
-# nginx's figure swung from 54k to 80k req/s between runs. ROUNDS (default 3) alternates the two,
-# each warmed up for 3 s first, so a spell of host contention hits both; it prints every run
-# with the machine's idle, iowait and steal (trust runs with low steal), the medians and
-# their ratio. For comparison with figures before this harness, one last run of nginx
-# serving one file to a plain wrk (no script, no headers) is printed too.
+# nginx's figure swung from 54k to 80k req/s between runs. ROUNDS (default 3) alternates
+# the two, each warmed up for 3 s first, so a spell of host contention hits both. It prints
+# every run with the machine's idle, iowait and steal, then the medians and their ratio over
+# the rounds in which the host stole at most 5% of the CPU (all rounds when none was that
+# quiet). For comparison with figures before this harness, one last run of nginx serving
+# one file to a plain wrk (no script, no headers) is printed too.
 # Needs wrk and nginx (scripts/install-deps --bench); nginx runs as a normal user process
 # on a loopback port.
 set -euo pipefail
@@ -74,7 +75,11 @@ ngx_pid=$!
 for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$nport/booking.json" >/dev/null && break; sleep 0.1; done
 curl -sf "http://127.0.0.1:$nport/booking.json" >/dev/null || { cat "$work/nginx/error.log" >&2; echo "http.sh: nginx does not serve" >&2; exit 1; }
 
-run() {  # name, wrk args...: prints the run to stderr, its requests/s to stdout
+steal_share() {  # BEFORE AFTER: the steal share of all CPUs between two /proc/stat lines, in %
+  paste "$1" "$2" | awk '{ half = NF / 2; t = 0; for (i = 2; i <= half; i++) t += $(i + half) - $i
+    printf "%.0f", (t > 0 ? ($(9 + half) - $9) / t * 100 : 0) }'
+}
+run() {  # name, wrk args...: prints the run to stderr, "REQUESTS/S STEAL%" to stdout
   local name=$1; shift
   wrk -t2 -c"$conns" -d3s "$@" >/dev/null  # warm-up
   head -1 /proc/stat >"$work/stat.before"
@@ -86,7 +91,7 @@ run() {  # name, wrk args...: prints the run to stderr, its requests/s to stdout
   errs=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out")
   printf '%-10s %10s req/s   p99 %8s   %s   (%s)\n' "$name" "$rps" "$p99" "${errs:-no errors}" \
     "$(machine_shares "$work/stat.before" "$work/stat.after")" >&2
-  echo "$rps"
+  echo "$rps $(steal_share "$work/stat.before" "$work/stat.after")"
 }
 echo "http.sh: $(nproc) cores, $rounds rounds of $secs s, $conns connections, $nbookings bookings in turn, response about $size bytes" >&2
 gws=(); ngs=()
@@ -97,11 +102,18 @@ done
 plain=$(run nginx-1 "http://127.0.0.1:$nport/booking.json")
 python3 - "$plain" "${gws[*]}" "${ngs[*]}" <<'PY'
 import statistics, sys
-plain = float(sys.argv[1])
-g = [float(x) for x in sys.argv[2].split()]
-n = [float(x) for x in sys.argv[3].split()]
-gm, nm = statistics.median(g), statistics.median(n)
+# Rounds where either run lost more than 5% of the CPU to the host (steal) are left out of
+# the medians, unless every round did.
+plain = float(sys.argv[1].split()[0])
+def pairs(text):
+    v = text.split()
+    return [(float(v[i]), float(v[i + 1])) for i in range(0, len(v), 2)]
+g, n = pairs(sys.argv[2]), pairs(sys.argv[3])
+clean = [i for i in range(len(g)) if g[i][1] <= 5 and n[i][1] <= 5] or list(range(len(g)))
+gm = statistics.median(g[i][0] for i in clean)
+nm = statistics.median(n[i][0] for i in clean)
 print(f"median gateway {gm:.0f} req/s, nginx {nm:.0f} req/s: ratio gateway/nginx = {gm / nm:.2f} (goal >= 0.50)")
-print("per round: " + ", ".join(f"{a / b:.2f}" for a, b in zip(g, n)))
+print("per round: " + ", ".join(f"{a[0] / b[0]:.2f}" + ("" if i in clean else " (steal, left out)")
+                                for i, (a, b) in enumerate(zip(g, n))))
 print(f"against nginx serving one file to a plain wrk ({plain:.0f} req/s): {gm / plain:.2f}")
 PY
