@@ -1,8 +1,8 @@
-// The audit store's write pattern of before December 2026 (an SQLite table that only grows;
-// the store is flat files now, docs/audit-store-format.md) through SQLite's default VFS and through
-// records::DirectWriteVfs(), side by side in one run: batches of 2 KiB rows committed to
-// a WAL database with 16 KiB pages and synchronous=NORMAL, checkpointed every 4 MiB of WAL,
-// into a file that only grows. Each benchmark starts a new database, so the checkpoints
+// The audit store's write pattern of before December 2026 (an SQLite table that only
+// grows; the store is flat files now, docs/audit-store-format.md) through SQLite's default
+// VFS and through records::DirectWriteVfs(), side by side in one run: batches of 2 KiB
+// rows committed to a WAL database with 16 KiB pages and synchronous=NORMAL, checkpointed
+// every 4 MiB of WAL, into a file that only grows. Each benchmark starts a new database, so the checkpoints
 // write pages the page cache has not held before (on a VM, a host page fault each when
 // buffered; docs/gateway-performance.md).
 //

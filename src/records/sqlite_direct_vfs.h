@@ -3,9 +3,10 @@
 // Why: on the VMs TrustGate is measured on, the first write to a page-cache page the guest
 // has not touched recently costs a host page fault (about 14 µs per 4 KiB page). A table
 // that only grows (such as the audit store's, before it became flat files in December
-// 2026) writes every page of its file once into fresh page cache at each checkpoint. No
-// store opens it by default now; it stays for SQLite stores of that shape. Written directly, the pages go from SQLite's buffer to the
-// disk and take no page cache (docs/log-format.md, "Whole blocks, written directly").
+// 2026) writes every page of its file once into fresh page cache at each checkpoint.
+// Written directly, the pages go from SQLite's buffer to the disk and take no page cache
+// (docs/log-format.md, "Whole blocks, written directly"). No store opens it by default
+// now; it stays for SQLite stores of that shape.
 //
 // Everything else is the default ("unix") VFS: locking, the WAL and its shared memory,
 // reads (through the page cache, which the kernel keeps coherent with direct writes), and
