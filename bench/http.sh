@@ -16,7 +16,10 @@
 # every run with the machine's idle, iowait and steal, then the medians and their ratio over
 # the rounds in which the host stole at most 5% of the CPU (all rounds when none was that
 # quiet). For comparison with figures before this harness, one last run of nginx serving
-# one file to a plain wrk (no script, no headers) is printed too.
+# one file to a plain wrk (no script, no headers) is printed too. Each run also shows the
+# CPU each request cost the server (all its threads or processes) and wrk (which shares the
+# cores), and the summary the most requests per second the cores could serve at that cost:
+# at c=32 the gateway is bounded by that ceiling as well as by its log's commit cycle.
 # Needs wrk and nginx (scripts/install-deps --bench); nginx runs as a normal user process
 # on a loopback port.
 set -euo pipefail
@@ -79,19 +82,36 @@ steal_share() {  # BEFORE AFTER: the steal share of all CPUs between two /proc/s
   paste "$1" "$2" | awk '{ half = NF / 2; t = 0; for (i = 2; i <= half; i++) t += $(i + half) - $i
     printf "%.0f", (t > 0 ? ($(9 + half) - $9) / t * 100 : 0) }'
 }
-run() {  # name, wrk args...: prints the run to stderr, "REQUESTS/S STEAL%" to stdout
+process_ticks() {  # PID...: user + system clock ticks of these processes (all their threads)
+  local t=0 pid
+  for pid in "$@"; do [ -r "/proc/$pid/stat" ] && t=$((t + $(awk '{ print $14 + $15 }' "/proc/$pid/stat"))); done
+  echo "$t"
+}
+server_pids() {  # NAME: the processes serving that run (nginx: its master and workers)
+  if [ "$1" = gateway ]; then echo "$gw_pid"; else echo "$ngx_pid $(pgrep -P "$ngx_pid" | tr '\n' ' ')"; fi
+}
+tick_us=$((1000000 / $(getconf CLK_TCK)))
+run() {  # name, wrk args...: prints the run to stderr, "REQUESTS/S STEAL% SERVER_US WRK_US" to stdout
   local name=$1; shift
   wrk -t2 -c"$conns" -d3s "$@" >/dev/null  # warm-up
+  local pids; read -r -a pids <<<"$(server_pids "$name")"
   head -1 /proc/stat >"$work/stat.before"
-  local out; out=$(wrk -t2 -c"$conns" -d"${secs}s" --latency "$@")
+  local before; before=$(process_ticks "${pids[@]}")
+  # wrk's own CPU: the subshell's waited-for children's ticks (fields 16 and 17 of its stat).
+  local out; out=$(wrk -t2 -c"$conns" -d"${secs}s" --latency "$@"; me=$BASHPID; echo "client_ticks $(awk '{ print $16 + $17 }' "/proc/$me/stat")")
+  local after; after=$(process_ticks "${pids[@]}")
   head -1 /proc/stat >"$work/stat.after"
-  local rps p99 errs
+  local rps p99 errs total server_us client_us
   rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
   p99=$(awk '$1=="99%" {print $2}' <<<"$out")
   errs=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out")
-  printf '%-10s %10s req/s   p99 %8s   %s   (%s)\n' "$name" "$rps" "$p99" "${errs:-no errors}" \
-    "$(machine_shares "$work/stat.before" "$work/stat.after")" >&2
-  echo "$rps $(steal_share "$work/stat.before" "$work/stat.after")"
+  total=$(awk '/^ +[0-9]+ requests in/ {print $1}' <<<"$out")
+  server_us=$(awk -v t=$((after - before)) -v n="$total" -v u="$tick_us" 'BEGIN { printf "%.0f", (n > 0 ? t * u / n : 0) }')
+  client_us=$(awk -v t="$(awk '/^client_ticks/ {print $2}' <<<"$out")" -v n="$total" -v u="$tick_us" \
+    'BEGIN { printf "%.0f", (n > 0 ? t * u / n : 0) }')
+  printf '%-10s %10s req/s   p99 %8s   %s   (%s; CPU/request: server %s us, wrk %s us)\n' "$name" "$rps" "$p99" \
+    "${errs:-no errors}" "$(machine_shares "$work/stat.before" "$work/stat.after")" "$server_us" "$client_us" >&2
+  echo "$rps $(steal_share "$work/stat.before" "$work/stat.after") $server_us $client_us"
 }
 echo "http.sh: $(nproc) cores, $rounds rounds of $secs s, $conns connections, $nbookings bookings in turn, response about $size bytes" >&2
 gws=(); ngs=()
@@ -101,14 +121,14 @@ for r in $(seq 1 "$rounds"); do
 done
 plain=$(run nginx-1 "http://127.0.0.1:$nport/booking.json")
 python3 - "$plain" "${gws[*]}" "${ngs[*]}" <<'PY'
-import statistics, sys
+import os, statistics, sys
 # Rounds where either run lost more than 5% of the CPU to the host (steal) are left out of
 # the medians, unless every round did.
 plain = float(sys.argv[1].split()[0])
-def pairs(text):
-    v = text.split()
-    return [(float(v[i]), float(v[i + 1])) for i in range(0, len(v), 2)]
-g, n = pairs(sys.argv[2]), pairs(sys.argv[3])
+def runs(text):  # (req/s, steal %, server us/request, wrk us/request) per run
+    v = [float(x) for x in text.split()]
+    return [tuple(v[i:i + 4]) for i in range(0, len(v), 4)]
+g, n = runs(sys.argv[2]), runs(sys.argv[3])
 clean = [i for i in range(len(g)) if g[i][1] <= 5 and n[i][1] <= 5] or list(range(len(g)))
 gm = statistics.median(g[i][0] for i in clean)
 nm = statistics.median(n[i][0] for i in clean)
@@ -116,4 +136,13 @@ print(f"median gateway {gm:.0f} req/s, nginx {nm:.0f} req/s: ratio gateway/nginx
 print("per round: " + ", ".join(f"{a[0] / b[0]:.2f}" + ("" if i in clean else " (steal, left out)")
                                 for i, (a, b) in enumerate(zip(g, n))))
 print(f"against nginx serving one file to a plain wrk ({plain:.0f} req/s): {gm / plain:.2f}")
+# The CPU budget: what each request cost the server and the client (wrk shares the cores),
+# and the most requests per second the machine's cores could give at those costs.
+cores = os.cpu_count() or 1
+for name, r in (("gateway", g), ("nginx", n)):
+    server = statistics.median(r[i][2] for i in clean)
+    client = statistics.median(r[i][3] for i in clean)
+    ceiling = cores * 1e6 / (server + client) if server + client > 0 else 0
+    print(f"CPU per request, {name}: server {server:.0f} us + wrk {client:.0f} us; "
+          f"{cores} cores fully busy at that cost: {ceiling:.0f} req/s")
 PY
