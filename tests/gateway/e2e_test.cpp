@@ -180,6 +180,20 @@ TEST_F(GatewayE2E, ErrorsAreJsonAuditedAndServerKeepsServing) {
                      {{"TrustGate-Purpose", "criminal_investigation"}, {"TrustGate-Authority", "a-hunch"}});
   EXPECT_EQ(bad_auth.status, 400);
   EXPECT_NE(bad_auth.body.find("TrustGate-Authority"), std::string::npos);
+  EXPECT_NE(bad_auth.body.find("one of: "), std::string::npos) << bad_auth.body;
+  EXPECT_NE(bad_auth.body.find("judicial_warrant"), std::string::npos) << bad_auth.body;
+  // An unknown value's error names the values the header takes.
+  auto bad_purpose = As("lapd-detective", "/v1/bookings?release_within=48h", {{"TrustGate-Purpose", "immigration"}});
+  EXPECT_EQ(bad_purpose.status, 400);
+  auto purpose_message = json::parse(bad_purpose.body)["error"]["message"].get<std::string>();
+  EXPECT_NE(purpose_message.find("unknown purpose \"immigration\"; one of: "), std::string::npos) << purpose_message;
+  EXPECT_NE(purpose_message.find("civil_immigration"), std::string::npos) << purpose_message;
+  auto bad_channel = As("lapd-detective", "/v1/bookings?release_within=48h",
+                        {{"TrustGate-Purpose", "criminal_investigation"}, {"TrustGate-Channel", "fax"}});
+  EXPECT_EQ(bad_channel.status, 400);
+  auto channel_message = json::parse(bad_channel.body)["error"]["message"].get<std::string>();
+  EXPECT_NE(channel_message.find("unknown channel \"fax\"; one of: api, email, export"), std::string::npos)
+      << channel_message;
 
   auto bad_json = client_->Send("POST", "/v1/requests",
                                 {{"Authorization", "Bearer " + Token("ice-ero-officer")},
