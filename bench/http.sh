@@ -98,7 +98,9 @@ run() {  # name, wrk args...: prints the run to stderr, "REQUESTS/S STEAL% SERVE
   head -1 /proc/stat >"$work/stat.before"
   local before; before=$(process_ticks "${pids[@]}")
   # wrk's own CPU: the subshell's waited-for children's ticks (fields 16 and 17 of its stat).
-  local out; out=$(wrk -t2 -c"$conns" -d"${secs}s" --latency "$@"; me=$BASHPID; echo "client_ticks $(awk '{ print $16 + $17 }' "/proc/$me/stat")")
+  local out
+  out=$(wrk -t2 -c"$conns" -d"${secs}s" --latency "$@"
+        me=$BASHPID; echo "client_ticks $(awk '{ print $16 + $17 }' "/proc/$me/stat")")
   local after; after=$(process_ticks "${pids[@]}")
   head -1 /proc/stat >"$work/stat.after"
   local rps p99 errs total server_us client_us
@@ -106,11 +108,13 @@ run() {  # name, wrk args...: prints the run to stderr, "REQUESTS/S STEAL% SERVE
   p99=$(awk '$1=="99%" {print $2}' <<<"$out")
   errs=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out")
   total=$(awk '/^ +[0-9]+ requests in/ {print $1}' <<<"$out")
-  server_us=$(awk -v t=$((after - before)) -v n="$total" -v u="$tick_us" 'BEGIN { printf "%.0f", (n > 0 ? t * u / n : 0) }')
+  server_us=$(awk -v t=$((after - before)) -v n="$total" -v u="$tick_us" \
+    'BEGIN { printf "%.0f", (n > 0 ? t * u / n : 0) }')
   client_us=$(awk -v t="$(awk '/^client_ticks/ {print $2}' <<<"$out")" -v n="$total" -v u="$tick_us" \
     'BEGIN { printf "%.0f", (n > 0 ? t * u / n : 0) }')
-  printf '%-10s %10s req/s   p99 %8s   %s   (%s; CPU/request: server %s us, wrk %s us)\n' "$name" "$rps" "$p99" \
-    "${errs:-no errors}" "$(machine_shares "$work/stat.before" "$work/stat.after")" "$server_us" "$client_us" >&2
+  printf '%-10s %10s req/s   p99 %8s   %s   (%s; CPU/request: server %s us, wrk %s us)\n' \
+    "$name" "$rps" "$p99" "${errs:-no errors}" "$(machine_shares "$work/stat.before" "$work/stat.after")" \
+    "$server_us" "$client_us" >&2
   echo "$rps $(steal_share "$work/stat.before" "$work/stat.after") $server_us $client_us"
 }
 echo "http.sh: $(nproc) cores, $rounds rounds of $secs s, $conns connections, $nbookings bookings in turn, response about $size bytes" >&2

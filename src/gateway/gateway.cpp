@@ -252,7 +252,8 @@ bool Gateway::Impl::ParseDeclarations(const ExchangePtr& x) {
   if (!purpose || Trim(*purpose).empty()) return bad("TrustGate-Purpose", "missing (declare the purpose of this request)");
   f.purpose = Trim(*purpose);
   a.purpose = f.purpose;
-  if (!Purposes().count(f.purpose)) return bad("TrustGate-Purpose", "unknown purpose \"" + f.purpose + "\"" + OneOf(Purposes()));
+  if (!Purposes().count(f.purpose))
+    return bad("TrustGate-Purpose", "unknown purpose \"" + f.purpose + "\"" + OneOf(Purposes()));
   if (auto c = x->request.Header("TrustGate-Case")) {
     f.case_number = Trim(*c);
     a.case_number = f.case_number;
@@ -269,7 +270,8 @@ bool Gateway::Impl::ParseDeclarations(const ExchangePtr& x) {
     f.authority_kind = Trim(v.substr(0, semi));
     a.authority_kind = f.authority_kind;
     if (!AuthorityKinds().count(f.authority_kind)) {
-      return bad("TrustGate-Authority", "unknown authority kind \"" + f.authority_kind + "\"" + OneOf(AuthorityKinds()));
+      return bad("TrustGate-Authority",
+                 "unknown authority kind \"" + f.authority_kind + "\"" + OneOf(AuthorityKinds()));
     }
     if (semi != std::string::npos) {
       std::string param = Trim(v.substr(semi + 1));
@@ -285,7 +287,8 @@ bool Gateway::Impl::ParseDeclarations(const ExchangePtr& x) {
   if (auto ch = x->request.Header("TrustGate-Channel")) {
     f.channel = Trim(*ch);
     a.channel = f.channel;
-    if (!Channels().count(f.channel)) return bad("TrustGate-Channel", "unknown channel \"" + f.channel + "\"" + OneOf(Channels()));
+    if (!Channels().count(f.channel))
+      return bad("TrustGate-Channel", "unknown channel \"" + f.channel + "\"" + OneOf(Channels()));
   }
   if (auto rc = x->request.Header("TrustGate-Recipient")) {
     std::string id = Trim(*rc);
