@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "gateway/gateway_impl.h"
+#include "gateway/json_body.h"
 
 namespace tg::gateway {
 
@@ -140,10 +141,14 @@ void Gateway::Impl::AddPersonAndPlateRoutes() {
 
   router.Add("POST", "/v1/plates/reads", Audited([this](ExchangePtr x) {
     if (!Authenticate(x) || !ParseDeclarations(x)) return;
-    json body = json::parse(x->request.body, nullptr, false);
-    if (body.is_discarded() || !body.is_object() || !body.contains("reads") || !body["reads"].is_array()) {
-      return Fail(x, 400, "invalid_json", "expected {\"reads\": [{plate, state, read_at, lat, lon, device}]}", "invalid");
+    auto parsed = ParseObjectBody(x->request.body);
+    if (!parsed.ok()) return Fail(x, 400, "invalid_json", parsed.status().message(), "invalid");
+    const json& body = *parsed;
+    if (!body.contains("reads") || !body["reads"].is_array()) {
+      return Fail(x, 400, "invalid_field", "expected {\"reads\": [{plate, state, read_at, lat, lon, device}]}", "invalid");
     }
+    if (auto unknown = UnknownField(body, {"reads"}, ""); !unknown.empty())
+      return Fail(x, 400, "invalid_field", unknown, "invalid");
     std::vector<records::PlateRead> reads;
     for (size_t i = 0; i < body["reads"].size(); ++i) {
       const json& r = body["reads"][i];
@@ -152,6 +157,12 @@ void Gateway::Impl::AddPersonAndPlateRoutes() {
           !r["read_at"].is_string()) {
         return Fail(x, 400, "invalid_field", where + ": plate and read_at (ISO 8601) are required strings", "invalid");
       }
+      if (auto unknown = UnknownField(r, {"plate", "state", "read_at", "lat", "lon", "device"}, where); !unknown.empty())
+        return Fail(x, 400, "invalid_field", unknown, "invalid");
+      for (const char* k : {"state", "device"})
+        if (r.contains(k) && !r[k].is_string()) return Fail(x, 400, "invalid_field", where + "." + k + ": must be a string", "invalid");
+      for (const char* k : {"lat", "lon"})
+        if (r.contains(k) && !r[k].is_number()) return Fail(x, 400, "invalid_field", where + "." + k + ": must be a number", "invalid");
       records::PlateRead pr;
       pr.plate = r["plate"].get<std::string>();
       auto t = records::ParseIso8601(r["read_at"].get<std::string>());
@@ -159,8 +170,8 @@ void Gateway::Impl::AddPersonAndPlateRoutes() {
       pr.read_at = *t;
       pr.state = r.value("state", "");
       pr.device = r.value("device", "");
-      if (r.contains("lat") && r["lat"].is_number()) pr.lat = r["lat"].get<double>();
-      if (r.contains("lon") && r["lon"].is_number()) pr.lon = r["lon"].get<double>();
+      if (r.contains("lat")) pr.lat = r["lat"].get<double>();
+      if (r.contains("lon")) pr.lon = r["lon"].get<double>();
       // An agency ingests its own reads only: the reads are recorded as its data.
       pr.agency = x->facts.agency.id;
       if (pr.plate.empty() || pr.plate.size() > 64) return Fail(x, 400, "invalid_field", where + ".plate: 1 to 64 characters", "invalid");

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "gateway/gateway_impl.h"
+#include "gateway/json_body.h"
 
 namespace tg::gateway {
 
@@ -13,10 +14,11 @@ using nlohmann::json;
 void Gateway::Impl::AddRequestRoutes() {
   router.Add("POST", "/v1/requests", Audited([this](ExchangePtr x) {
     if (!Authenticate(x) || !ParseDeclarations(x)) return;
-    json body = json::parse(x->request.body, nullptr, false);
-    if (body.is_discarded() || !body.is_object()) {
-      return Fail(x, 400, "invalid_json", "the body is not a JSON object", "invalid");
-    }
+    auto parsed = ParseObjectBody(x->request.body);
+    if (!parsed.ok()) return Fail(x, 400, "invalid_json", parsed.status().message(), "invalid");
+    const json& body = *parsed;
+    if (auto unknown = UnknownField(body, {"kind", "booking_id", "reason", "authority"}, ""); !unknown.empty())
+      return Fail(x, 400, "invalid_field", unknown, "invalid");
     static const std::set<std::string> kinds = {"hold", "notify", "transfer", "interview", "info"};
     auto str = [&](const char* k) -> std::optional<std::string> {
       if (!body.contains(k)) return std::string{};
@@ -34,9 +36,11 @@ void Gateway::Impl::AddRequestRoutes() {
     // The body's authority, when given, is the request's authority (it names the document).
     if (body.contains("authority")) {
       const json& a = body["authority"];
-      if (!a.is_object() || !a.contains("kind") || !a["kind"].is_string()) {
-        return Fail(x, 400, "invalid_field", "authority: {\"kind\": ..., \"ref\": ...}", "invalid");
+      if (!a.is_object() || !a.contains("kind") || !a["kind"].is_string() || (a.contains("ref") && !a["ref"].is_string())) {
+        return Fail(x, 400, "invalid_field", "authority: {\"kind\": \"...\", \"ref\": \"...\"} (strings)", "invalid");
       }
+      if (auto unknown = UnknownField(a, {"kind", "ref"}, "authority"); !unknown.empty())
+        return Fail(x, 400, "invalid_field", unknown, "invalid");
       x->facts.authority_kind = a["kind"].get<std::string>();
       x->facts.authority_ref = a.value("ref", "");
       static const std::set<std::string> authorities = {

@@ -201,6 +201,74 @@ TEST_F(GatewayE2E, ErrorsAreJsonAuditedAndServerKeepsServing) {
                                 "{\"kind\": \"notify\", ");
   EXPECT_EQ(bad_json.status, 400);
   EXPECT_EQ(json::parse(bad_json.body)["error"]["code"], "invalid_json");
+  auto bad_json_message = json::parse(bad_json.body)["error"]["message"].get<std::string>();
+  EXPECT_EQ(bad_json_message.rfind("malformed JSON at line 1, column ", 0), 0u) << bad_json_message;
+}
+
+// Request bodies: a misspelt field, a wrong type or a body that is not an object gets a 400
+// naming the field, never silence or a 500; the server keeps serving.
+TEST_F(GatewayE2E, RequestBodiesRefuseUnknownFieldsAndWrongTypes) {
+  auto post = [&](const std::string& path, const std::string& principal, const std::string& purpose,
+                  const std::string& body) {
+    auto r = client_->Send("POST", path,
+                           {{"Authorization", "Bearer " + Token(principal)}, {"TrustGate-Purpose", purpose},
+                            {"Content-Type", "application/json"}},
+                           body);
+    json j = json::parse(r.body, nullptr, false);
+    std::string code = j.is_object() && j.contains("error") ? j["error"].value("code", "") : "";
+    std::string message = j.is_object() && j.contains("error") ? j["error"].value("message", "") : "";
+    return std::make_tuple(r.status, code, message);
+  };
+  auto booking = json::parse(As("lasd-records-clerk", "/v1/bookings?release_within=2160h",
+                                {{"TrustGate-Purpose", "booking_operations"}})
+                                 .body)["records"][0]["booking_id"]
+                     .get<std::string>();
+  auto [array_status, array_code, array_message] =
+      post("/v1/requests", "ice-ero-officer", "civil_immigration", "[1, 2]");
+  EXPECT_EQ(array_status, 400);
+  EXPECT_EQ(array_code, "invalid_json");
+  EXPECT_EQ(array_message, "expected a JSON object, got array");
+
+  auto [unknown_status, unknown_code, unknown_message] =
+      post("/v1/requests", "ice-ero-officer", "civil_immigration",
+           json{{"kind", "notify"}, {"booking_id", booking}, {"reasn", "typo"}}.dump());
+  EXPECT_EQ(unknown_status, 400);
+  EXPECT_EQ(unknown_code, "invalid_field");
+  EXPECT_EQ(unknown_message, "reasn: unknown field; expected one of: kind, booking_id, reason, authority");
+
+  auto [ref_status, ref_code, ref_message] =
+      post("/v1/requests", "ice-ero-officer", "civil_immigration",
+           json{{"kind", "notify"}, {"booking_id", booking}, {"authority", {{"kind", "detainer"}, {"ref", 247}}}}.dump());
+  EXPECT_EQ(ref_status, 400) << ref_message;  // a number where a string belongs: not a 500
+  EXPECT_EQ(ref_code, "invalid_field");
+  auto [auth_status, auth_code, auth_message] =
+      post("/v1/requests", "ice-ero-officer", "civil_immigration",
+           json{{"kind", "notify"}, {"booking_id", booking}, {"authority", {{"kind", "detainer"}, {"date", "x"}}}}
+               .dump());
+  EXPECT_EQ(auth_status, 400);
+  EXPECT_EQ(auth_message, "authority.date: unknown field; expected one of: kind, ref");
+
+  json read = {{"plate", "7TGT999"}, {"read_at", records::FormatIso8601(records::NowMs() - records::kMsPerHour)}};
+  json extra = read;
+  extra["speed"] = 55;
+  auto [extra_status, extra_code, extra_message] =
+      post("/v1/plates/reads", "lapd-detective", "criminal_investigation", json{{"reads", json::array({read, extra})}}.dump());
+  EXPECT_EQ(extra_status, 400);
+  EXPECT_EQ(extra_message.rfind("reads[1].speed: unknown field", 0), 0u) << extra_message;
+  json typed = read;
+  typed["state"] = 6;
+  auto [typed_status, typed_code, typed_message] =
+      post("/v1/plates/reads", "lapd-detective", "criminal_investigation", json{{"reads", json::array({typed})}}.dump());
+  EXPECT_EQ(typed_status, 400);
+  EXPECT_EQ(typed_message, "reads[0].state: must be a string");
+  // None of the refused batches was stored; a good one still is.
+  auto none = As("lapd-detective", "/v1/plates/7TGT999/reads?days=2",
+                 {{"TrustGate-Purpose", "criminal_investigation"}, {"TrustGate-Case", "LAPD-24-778"}});
+  ASSERT_EQ(none.status, 200) << none.body;
+  EXPECT_TRUE(json::parse(none.body)["records"].empty());
+  auto [good_status, good_code, good_message] =
+      post("/v1/plates/reads", "lapd-detective", "criminal_investigation", json{{"reads", json::array({read})}}.dump());
+  EXPECT_EQ(good_status, 200) << good_message;
 
   auto huge = client_->Send("POST", "/v1/requests", {{"Content-Type", "application/json"}},
                             std::string(20 * 1024 * 1024, ' '));

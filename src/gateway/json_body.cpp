@@ -1,0 +1,39 @@
+#include "gateway/json_body.h"
+
+namespace tg::gateway {
+
+Result<nlohmann::json> ParseObjectBody(std::string_view body) {
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(body);
+  } catch (const nlohmann::json::parse_error& e) {
+    // nlohmann's text after its "[json.exception.parse_error.N] " tag says where and why.
+    std::string why = e.what();
+    if (auto tag = why.find("] "); why.rfind("[json.exception.", 0) == 0 && tag != std::string::npos)
+      why.erase(0, tag + 2);
+    if (why.rfind("parse error ", 0) == 0) why.erase(0, 12);  // "at line L, column C: ..."
+    return Status::InvalidArgument("malformed JSON " + why);
+  }
+  if (!j.is_object()) return Status::InvalidArgument(std::string("expected a JSON object, got ") + j.type_name());
+  return j;
+}
+
+std::string UnknownField(const nlohmann::json& object, std::initializer_list<const char*> allowed,
+                         const std::string& where) {
+  for (auto it = object.begin(); it != object.end(); ++it) {
+    bool known = false;
+    for (const char* k : allowed) known = known || it.key() == k;
+    if (known) continue;
+    std::string out = (where.empty() ? "" : where + ".") + it.key() + ": unknown field; expected one of: ";
+    bool first = true;
+    for (const char* k : allowed) {
+      out += first ? "" : ", ";
+      out += k;
+      first = false;
+    }
+    return out;
+  }
+  return "";
+}
+
+}  // namespace tg::gateway
