@@ -6,13 +6,14 @@ Result<nlohmann::json> ParseObjectBody(std::string_view body) {
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(body);
-  } catch (const nlohmann::json::parse_error& e) {
-    // nlohmann's text after its "[json.exception.parse_error.N] " tag says where and why.
+  } catch (const nlohmann::json::exception& e) {
+    // nlohmann's text after its "[json.exception.KIND.N] " tag says where and why: a syntax
+    // error ("parse error at line L, column C: ...") or a number out of range (out_of_range).
     std::string why = e.what();
     if (auto tag = why.find("] "); why.rfind("[json.exception.", 0) == 0 && tag != std::string::npos)
       why.erase(0, tag + 2);
-    if (why.rfind("parse error ", 0) == 0) why.erase(0, 12);  // "at line L, column C: ..."
-    return Status::InvalidArgument("malformed JSON " + why);
+    if (why.rfind("parse error ", 0) == 0) return Status::InvalidArgument("malformed JSON " + why.substr(12));
+    return Status::InvalidArgument("malformed JSON: " + why);
   }
   if (!j.is_object()) return Status::InvalidArgument(std::string("expected a JSON object, got ") + j.type_name());
   return j;

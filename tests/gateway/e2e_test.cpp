@@ -228,6 +228,10 @@ TEST_F(GatewayE2E, RequestBodiesRefuseUnknownFieldsAndWrongTypes) {
   EXPECT_EQ(array_status, 400);
   EXPECT_EQ(array_code, "invalid_json");
   EXPECT_EQ(array_message, "expected a JSON object, got array");
+  auto [huge_number_status, huge_number_code, huge_number_message] =
+      post("/v1/requests", "ice-ero-officer", "civil_immigration", "{\"kind\": 2E2222222}");
+  EXPECT_EQ(huge_number_status, 400) << huge_number_message;  // a number out of range: not a 500
+  EXPECT_EQ(huge_number_code, "invalid_json");
 
   auto [unknown_status, unknown_code, unknown_message] =
       post("/v1/requests", "ice-ero-officer", "civil_immigration",
