@@ -1,10 +1,16 @@
 #include "gateway/config.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <type_traits>
+#include <utility>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+
+#include "gateway/json_body.h"
 
 namespace tg::gateway {
 namespace {
@@ -22,14 +28,39 @@ Status CheckKeys(const json& obj, const std::set<std::string>& allowed, const st
   return Status::OK();
 }
 
+// What a config value of type T must be, for the error that names it.
+template <typename T>
+const char* Expected() {
+  if constexpr (std::is_same_v<T, bool>) return "true or false";
+  else if constexpr (std::is_integral_v<T>) return "an integer";
+  else if constexpr (std::is_floating_point_v<T>) return "a number";
+  else if constexpr (std::is_same_v<T, std::string>) return "a string";
+  else return "an array of strings";
+}
+
+template <typename T>
+bool HasType(const json& v) {
+  if constexpr (std::is_same_v<T, bool>) return v.is_boolean();
+  else if constexpr (std::is_integral_v<T>) return v.is_number_integer();
+  else if constexpr (std::is_floating_point_v<T>) return v.is_number();
+  else if constexpr (std::is_same_v<T, std::string>) return v.is_string();
+  else return v.is_array() && std::all_of(v.begin(), v.end(), [](const json& e) { return e.is_string(); });
+}
+
+// Reads obj[key] into `out` when present; a value of another type (2.5 or "2" for an
+// integer, say) or out of the integer's range is an error naming the key, never a guess.
 template <typename T>
 Status Get(const json& obj, const char* key, T& out, const std::string& where) {
   if (!obj.contains(key)) return Status::OK();
-  try {
-    out = obj.at(key).get<T>();
-  } catch (const json::exception&) {
-    return Status::InvalidArgument(where + "." + key + ": wrong type");
+  const json& v = obj.at(key);
+  if (!HasType<T>(v))
+    return Status::InvalidArgument(where + "." + key + ": expected " + Expected<T>() + ", got " + v.type_name() +
+                                   (v.is_primitive() ? " " + v.dump() : ""));
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+    bool fits = v.is_number_unsigned() ? std::in_range<T>(v.get<uint64_t>()) : std::in_range<T>(v.get<int64_t>());
+    if (!fits) return Status::InvalidArgument(where + "." + key + ": " + v.dump() + " is out of range");
   }
+  out = v.get<T>();
   return Status::OK();
 }
 
@@ -67,11 +98,9 @@ Result<GatewayConfig> LoadConfig(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   json j;
-  try {
-    j = json::parse(ss.str());
-  } catch (const json::parse_error& e) {
-    return Status::InvalidArgument(path + ": invalid JSON: " + e.what());
-  }
+  auto parsed = ParseObjectBody(ss.str());
+  if (!parsed.ok()) return Status::InvalidArgument(path + ": " + parsed.status().message());
+  j = std::move(parsed.value());
   TG_RETURN_IF_ERROR(CheckKeys(j, {"listen", "threads", "store", "audit_store", "audit_store_commit_wait_us", "log", "schema",
                                    "policies", "offense_codes", "tls", "limits", "rate_limits", "tokens"},
                                path));

@@ -257,6 +257,11 @@ TEST_F(ImportTest, BadBookingsAreNamedAndNothingIsImported) {
   auto j = ImportBookings(*store_, dir_.Write("bad.json", "[\n {\"booking_id\": \"X\",\n  \"person_id\": }\n]"));
   ASSERT_FALSE(j.ok());
   EXPECT_NE(j.status().message().find("bad.json:3: malformed JSON"), std::string::npos) << j.status().ToString();
+  // A number out of range is refused like a syntax error, not thrown out of the importer.
+  auto n = ImportBookings(*store_, dir_.Write("huge.json", "[{\"booking_id\": \"X\", \"bail\": 2E2222222}]"));
+  ASSERT_FALSE(n.ok());
+  EXPECT_NE(n.status().message().find("huge.json: malformed JSON"), std::string::npos) << n.status().ToString();
+  EXPECT_EQ(Rows("bookings"), 0);
 
   // A booking for a person the store does not have and the row does not name.
   auto u = ImportBookings(*store_, dir_.Write("unknown.json",
