@@ -32,6 +32,11 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
+  } catch (const std::exception& e) {
+    // Every known bad input has its own message; this is a bug, but it ends with one line
+    // and an exit code (EX_SOFTWARE) rather than an abort and a core dump.
+    std::cerr << "trustgate: unexpected error (a bug: please report it with the command line): " << e.what() << "\n";
+    return 70;
   }
   return 0;
 }

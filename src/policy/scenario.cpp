@@ -307,80 +307,95 @@ Result<PackDecision> ScenarioRunner::Decide(const json& doc, const json& c,
 ScenarioReport ScenarioRunner::Run(const json& doc, const std::string& file) const {
   ScenarioReport report;
   const json cases = doc.value("cases", json::array());
-  for (const auto& c : cases) {
-    const std::string name = c.value("name", "(unnamed)");
-    const json expect = c.value("expect", json::object());
-    if (expect.empty()) {
-      report.results.push_back({file, name, "", "", {}, false, "case has no expectations"});
-      continue;
-    }
-    for (const auto& [action, e] : expect.items()) {
-      CaseResult r;
-      r.file = file;
-      r.name = name;
-      r.action = action;
-      std::string want_policy, want_citation;
-      if (e.is_string()) {
-        r.expected = Normalize(e.get<std::string>());
-      } else {
-        r.expected = Normalize(e.value("outcome", ""));
-        want_policy = e.value("policy", "");
-        want_citation = e.value("citation", "");
-      }
-      auto d = Decide(doc, c, action);
-      if (!d.ok()) {
-        r.message = d.status().message();
-        report.results.push_back(std::move(r));
-        continue;
-      }
-      r.actual = *d;
-      r.pass = true;
-      if (r.actual.outcome != r.expected) {
-        r.pass = false;
-        r.message = "expected " + r.expected + ", got " + r.actual.outcome;
-      } else if (!r.actual.errors.empty()) {
-        r.pass = false;
-        r.message = "policy evaluation error: " + r.actual.errors.front();
-      } else if (!want_policy.empty() &&
-                 std::find(r.actual.policies.begin(), r.actual.policies.end(), want_policy) ==
-                     r.actual.policies.end()) {
-        r.pass = false;
-        r.message = "expected policy " + want_policy + " to decide it";
-      } else if (!want_citation.empty()) {
-        bool cited = false;
-        for (const auto& id : r.actual.policies) {
-          const PackRule* rule = packs_.FindRule(id);
-          if (rule != nullptr && rule->citation.find(want_citation) != std::string::npos) cited = true;
-        }
-        if (!cited) {
-          r.pass = false;
-          r.message = "no deciding policy cites '" + want_citation + "'";
-        }
-      }
-      if (r.pass && decider_ != nullptr) {
-        auto g = DecideWithGateway(*decider_, doc, c, action);
-        if (g.has_value()) {
-          if (!g->ok()) {
-            r.pass = false;
-            r.message = "the gateway's Decider could not decide it: " + g->status().message();
-          } else if ((*g)->outcome != r.actual.outcome || !(*g)->errors.empty()) {
-            r.pass = false;
-            r.message = "the gateway's Decider decides " + (*g)->outcome +
-                        ((*g)->errors.empty() ? "" : " with error " + (*g)->errors.front());
-          } else {
-            ++report.cross_checked;
-          }
-        }
-      }
-      if (!r.pass && !r.actual.policies.empty()) {
-        r.message += " (decided by:";
-        for (const auto& id : r.actual.policies) r.message += " " + id;
-        r.message += ")";
-      }
-      report.results.push_back(std::move(r));
+  for (size_t index = 0; index < cases.size(); ++index) {
+    const json& c = cases[index];
+    // A value of the wrong type anywhere in the case (a string where a number belongs, say)
+    // fails that case with the parser's words, rather than ending the run.
+    try {
+      RunCase(doc, c, file, report);
+    } catch (const json::exception& e) {
+      std::string why = e.what();
+      if (auto tag = why.find("] "); tag != std::string::npos) why.erase(0, tag + 2);
+      std::string name = c.is_object() && c.contains("name") && c["name"].is_string() ? c["name"].get<std::string>()
+                                                                                      : "case " + std::to_string(index);
+      report.results.push_back({file, name, "", "", {}, false, "malformed case: " + why});
     }
   }
   return report;
+}
+
+void ScenarioRunner::RunCase(const json& doc, const json& c, const std::string& file, ScenarioReport& report) const {
+  const std::string name = c.value("name", "(unnamed)");
+  const json expect = c.value("expect", json::object());
+  if (expect.empty()) {
+    report.results.push_back({file, name, "", "", {}, false, "case has no expectations"});
+    return;
+  }
+  for (const auto& [action, e] : expect.items()) {
+    CaseResult r;
+    r.file = file;
+    r.name = name;
+    r.action = action;
+    std::string want_policy, want_citation;
+    if (e.is_string()) {
+      r.expected = Normalize(e.get<std::string>());
+    } else {
+      r.expected = Normalize(e.value("outcome", ""));
+      want_policy = e.value("policy", "");
+      want_citation = e.value("citation", "");
+    }
+    auto d = Decide(doc, c, action);
+    if (!d.ok()) {
+      r.message = d.status().message();
+      report.results.push_back(std::move(r));
+      continue;
+    }
+    r.actual = *d;
+    r.pass = true;
+    if (r.actual.outcome != r.expected) {
+      r.pass = false;
+      r.message = "expected " + r.expected + ", got " + r.actual.outcome;
+    } else if (!r.actual.errors.empty()) {
+      r.pass = false;
+      r.message = "policy evaluation error: " + r.actual.errors.front();
+    } else if (!want_policy.empty() &&
+               std::find(r.actual.policies.begin(), r.actual.policies.end(), want_policy) ==
+                   r.actual.policies.end()) {
+      r.pass = false;
+      r.message = "expected policy " + want_policy + " to decide it";
+    } else if (!want_citation.empty()) {
+      bool cited = false;
+      for (const auto& id : r.actual.policies) {
+        const PackRule* rule = packs_.FindRule(id);
+        if (rule != nullptr && rule->citation.find(want_citation) != std::string::npos) cited = true;
+      }
+      if (!cited) {
+        r.pass = false;
+        r.message = "no deciding policy cites '" + want_citation + "'";
+      }
+    }
+    if (r.pass && decider_ != nullptr) {
+      auto g = DecideWithGateway(*decider_, doc, c, action);
+      if (g.has_value()) {
+        if (!g->ok()) {
+          r.pass = false;
+          r.message = "the gateway's Decider could not decide it: " + g->status().message();
+        } else if ((*g)->outcome != r.actual.outcome || !(*g)->errors.empty()) {
+          r.pass = false;
+          r.message = "the gateway's Decider decides " + (*g)->outcome +
+                      ((*g)->errors.empty() ? "" : " with error " + (*g)->errors.front());
+        } else {
+          ++report.cross_checked;
+        }
+      }
+    }
+    if (!r.pass && !r.actual.policies.empty()) {
+      r.message += " (decided by:";
+      for (const auto& id : r.actual.policies) r.message += " " + id;
+      r.message += ")";
+    }
+    report.results.push_back(std::move(r));
+  }
 }
 
 Result<json> LoadScenarioFile(const std::string& path) {

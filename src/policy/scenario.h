@@ -96,6 +96,11 @@ class ScenarioRunner {
   void CrossCheckWith(const Decider* decider) { decider_ = decider; }
 
  private:
+  // Runs one case's expectations into `report`; a value of the wrong type throws (Run
+  // catches it and fails the case).
+  void RunCase(const nlohmann::json& doc, const nlohmann::json& c, const std::string& file,
+               ScenarioReport& report) const;
+
   const ComposedPacks& packs_;
   const OffenseCodeTable* table_;
   cedar::Authorizer authorizer_;

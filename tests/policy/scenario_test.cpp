@@ -126,6 +126,32 @@ TEST(Scenario, BadInputIsAClearError) {
   EXPECT_NE(d.status().message().find("no action 'read_everything'"), std::string::npos);
 }
 
+// A value of the wrong type in one case fails that case with the parser's words; the other
+// cases still run (it once threw out of the runner and aborted `trustgate policy test`).
+TEST(Scenario, AWrongTypeFailsItsCaseNotTheRun) {
+  json doc = World();
+  json bad = DetainerCase(json::array({{{"statute", "PC 211"}, {"level", "F"}, {"date", "2019-04-02"},
+                                        {"degree", "two"}}}));
+  bad["name"] = "degree as text";
+  bad["expect"] = {{"request_notify", "allow"}};
+  json good = DetainerCase(kRobbery);
+  good["expect"] = {{"request_notify", "allow"}};
+  json unnamed = json::array({1, 2});  // not even an object
+  doc["cases"] = json::array({bad, good, unnamed});
+  auto composed = LoadPacks(kRoot, {"california"});
+  ASSERT_TRUE(composed.ok());
+  ScenarioRunner runner(*composed, Table());
+  ScenarioReport report = runner.Run(doc, "inline");
+  ASSERT_EQ(report.results.size(), 3u);
+  EXPECT_EQ(report.results[0].name, "degree as text");
+  EXPECT_FALSE(report.results[0].pass);
+  EXPECT_EQ(report.results[0].message, "malformed case: type must be number, but is string");
+  EXPECT_TRUE(report.results[1].pass) << report.results[1].message;
+  EXPECT_EQ(report.results[2].name, "case 2");
+  EXPECT_FALSE(report.results[2].pass);
+  EXPECT_EQ(report.results[2].message.rfind("malformed case: ", 0), 0u) << report.results[2].message;
+}
+
 TEST(Scenario, EveryPackScenarioPasses) {
   auto names = ListPacks(kRoot);
   ASSERT_TRUE(names.ok());
