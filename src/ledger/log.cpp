@@ -1,6 +1,8 @@
 #include "ledger/log.h"
 
 #include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -151,6 +153,13 @@ struct Log::Impl {
   Impl(std::string d, LogOptions o, NoteSigner s)
       : dir(std::move(d)), options(std::move(o)), signer(std::move(s)), vkey(signer.VerifierKey()),
         reader([this](const TileRef& t) { return tiles->Read(t); }, options.tile_cache_tiles) {}
+  // Last, after the Log's destructor has made its base: closing the file releases the lock.
+  ~Impl() {
+    if (lock_fd >= 0) ::close(lock_fd);
+  }
+  // D/lock, held (flock) from Open to the end: one writer per log (see TakeWriterLock).
+  int lock_fd = -1;
+  Status TakeWriterLock();
 
   Status LoadRightEdge(const Checkpoint& cp);
   void DiscardPastCheckpoint();
@@ -728,6 +737,23 @@ Result<JournalContents> ReadJournals(const std::string& dir, const NoteVerifier&
 }
 }  // namespace
 
+// Two processes appending to one directory would each sign checkpoints of the same sizes
+// with different roots: two histories, the fork a transparency log exists to rule out. So
+// the process that opens a log holds D/lock for as long as it has it open.
+Status Log::Impl::TakeWriterLock() {
+  std::string path = dir + "/lock";
+  lock_fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (lock_fd < 0) return Status::IOError("open " + path + ": " + std::strerror(errno));
+  if (::flock(lock_fd, LOCK_EX | LOCK_NB) == 0) return Status::OK();
+  int error = errno;
+  if (error == EWOULDBLOCK)
+    return Status::Unavailable("the log " + dir +
+                               " is open in another process (a gateway serving it?); a log has one writer at a "
+                               "time, or it would sign two histories. Ask that process (GET /v1/audit/proof, "
+                               "/log/checkpoint) or stop it first");
+  return Status::IOError("lock " + path + ": " + std::strerror(error));
+}
+
 Result<std::unique_ptr<Log>> Log::Open(const std::string& dir, const LogOptions& options) {
   auto key_text = ReadWholeFile(KeyPath(dir, options));
   if (!key_text.ok()) return Status(key_text.status().code(), "log signing key: " + key_text.status().message());
@@ -740,6 +766,7 @@ Result<std::unique_ptr<Log>> Log::Open(const std::string& dir, const LogOptions&
   if (verifier->key_id() != signer->key_id() || verifier->name() != signer->name())
     return Status::InvalidArgument("the signing key does not match " + dir + "/vkey");
   auto impl = std::make_unique<Impl>(dir, options, std::move(*signer));
+  TG_RETURN_IF_ERROR(impl->TakeWriterLock());  // before recovery writes anything
   auto journal = ReadJournals(dir, *verifier);
   if (journal.ok()) {
     // The journal's base is durable with its tiles; what came after is in the journal.

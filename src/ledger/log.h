@@ -167,7 +167,9 @@ class Log {
                                   const LogOptions& options = {});
   // Opens an initialized log: verifies the checkpoint with the key, reloads the right edge
   // of the tree from the tiles, checks it against the checkpoint root, discards files a
-  // crash left past the checkpoint, and starts the committer.
+  // crash left past the checkpoint, and starts the committer. One process at a time: the
+  // log holds D/lock (flock) until it is destroyed, and Open fails with Unavailable while
+  // another holds it.
   static Result<std::unique_ptr<Log>> Open(const std::string& dir, const LogOptions& options = {});
   // Drains pending appends (they commit) and stops the committer.
   ~Log();

@@ -79,6 +79,29 @@ TEST(LedgerLog, AppendsCommitDurablyAndSurviveReopen) {
   EXPECT_EQ(report->entries_checked, 1300u);
 }
 
+// A second writer would sign another history of the same sizes: while one Log has the
+// directory open, a second Open is refused (and writes nothing); once it closes, Open works.
+TEST(LedgerLog, OneWriterAtATime) {
+  TempDir dir;
+  ASSERT_TRUE(Log::Init(dir / "log", "example.gov/log").ok());
+  {
+    auto first = Log::Open(dir / "log", Fast());
+    ASSERT_TRUE(first.ok()) << first.status().ToString();
+    AppendRange(**first, 0, 10);
+    auto second = Log::Open(dir / "log", Fast());
+    ASSERT_FALSE(second.ok());
+    EXPECT_EQ(second.status().code(), Code::kUnavailable);
+    EXPECT_NE(second.status().message().find("open in another process"), std::string::npos)
+        << second.status().ToString();
+    AppendRange(**first, 10, 20);  // the first writer is undisturbed
+    EXPECT_EQ((*first)->CurrentCheckpoint().size, 20u);
+  }
+  auto again = Log::Open(dir / "log", Fast());
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ((*again)->CurrentCheckpoint().size, 20u);
+  EXPECT_EQ((*again)->CurrentCheckpoint().root, ReferenceRange(ReferenceLeaves(20), 0, 20));
+}
+
 TEST(LedgerLog, ProofsFromTilesMatchTheReferenceTree) {
   TempDir dir;
   ASSERT_TRUE(Log::Init(dir / "log", "example.gov/log").ok());
@@ -487,10 +510,11 @@ TEST(LedgerLog, VerifyFindsAFlippedByteInAnyFile) {
   std::vector<std::string> paths;
   for (const auto& e : std::filesystem::recursive_directory_iterator(dir / "log")) {
     std::string path = e.path().string();
-    // The journal (Open checks it) and the spare checkpoint file are the writer's own files,
-    // not part of the published log.
+    // The journal (Open checks it), the spare checkpoint file and the writer's lock (empty)
+    // are the writer's own files, not part of the published log.
     if (!e.is_regular_file() || path.ends_with("signing-key") || path.ends_with("/vkey") ||
-        path.ends_with("/journal") || path.ends_with("/journal.2") || path.ends_with("/checkpoint.next"))
+        path.ends_with("/journal") || path.ends_with("/journal.2") || path.ends_with("/checkpoint.next") ||
+        path.ends_with("/lock"))
       continue;
     paths.push_back(path);
   }
