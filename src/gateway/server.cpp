@@ -218,7 +218,15 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       busy_ = true;
       return RejectBody();
     }
-    if (ec) return Close();  // EOF, timeout, reset, or garbage before a request line
+    // Bytes that are not an HTTP request (a bad method, target, header or Content-Length, a
+    // TLS hello on the plain port) get a 400 saying what, as any bad input does; a
+    // connection closed, reset or timed out before a whole request gets nothing.
+    if (ec.category() == http::make_error_code(http::error::bad_method).category() &&
+        ec != http::error::end_of_stream && ec != http::error::partial_message && ec != http::error::short_read) {
+      busy_ = true;
+      return SendAndClose(Refuse(400, "bad_request", "malformed HTTP request: " + ec.message()));
+    }
+    if (ec) return Close();
     busy_ = true;
     const auto& limits = server_.config().limits;
     auto len = parser_->content_length();

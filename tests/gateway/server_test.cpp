@@ -148,6 +148,46 @@ TEST(Server, OversizedHeaderGets431) {
   EXPECT_EQ(again.Send("GET", "/hello/x").status, 200);
 }
 
+// Sends raw bytes on a fresh connection and returns all the server wrote back before it
+// closed the connection ("" when it answered nothing).
+std::string SendRaw(unsigned short port, const std::string& bytes) {
+  namespace net = boost::asio;
+  net::io_context ioc;
+  net::ip::tcp::socket sock(ioc);
+  sock.connect({net::ip::make_address("127.0.0.1"), port});
+  net::write(sock, net::buffer(bytes));
+  sock.shutdown(net::ip::tcp::socket::shutdown_send);
+  std::string out;
+  boost::system::error_code ec;
+  char buf[4096];
+  while (true) {
+    size_t n = sock.read_some(net::buffer(buf), ec);
+    if (ec) break;
+    out.append(buf, n);
+  }
+  return out;
+}
+
+// What is not an HTTP request gets a 400 saying what was wrong, as other bad input does,
+// and the server goes on serving; a connection that closes before a whole request gets nothing.
+TEST(Server, MalformedRequestsGet400) {
+  auto server = StartEcho();
+  for (const std::string bytes : {
+           std::string("GET /hello/x HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n"),
+           std::string("GET /hello/x HTTP/9.9\r\nHost: x\r\n\r\n"),
+           std::string("GET /hello/\x01 HTTP/1.1\r\nHost: x\r\n\r\n"),
+           std::string("\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03", 11) + std::string(40, '\0'),
+       }) {
+    std::string answer = SendRaw(server->port(), bytes);
+    EXPECT_EQ(answer.rfind("HTTP/1.1 400 ", 0), 0u) << answer;
+    EXPECT_NE(answer.find("\"code\":\"bad_request\""), std::string::npos) << answer;
+    EXPECT_NE(answer.find("malformed HTTP request: "), std::string::npos) << answer;
+  }
+  EXPECT_EQ(SendRaw(server->port(), "GET /hello/x HT"), "");  // closed mid-request: no answer
+  HttpClient client(server->port());
+  EXPECT_EQ(client.Send("GET", "/hello/x").status, 200);
+}
+
 TEST(Server, HandlerExceptionIs500) {
   auto server = StartEcho();
   HttpClient client(server->port());
