@@ -43,11 +43,10 @@ void Gateway::Impl::AddRequestRoutes() {
         return Fail(x, 400, "invalid_field", unknown, "invalid");
       x->facts.authority_kind = a["kind"].get<std::string>();
       x->facts.authority_ref = a.value("ref", "");
-      static const std::set<std::string> authorities = {
-          "judicial_warrant", "judicial_probable_cause", "court_order", "judicial_subpoena",
-          "administrative_warrant", "administrative_subpoena", "detainer", "none"};
-      if (!authorities.count(x->facts.authority_kind)) {
-        return Fail(x, 400, "invalid_field", "authority.kind: unknown kind \"" + x->facts.authority_kind + "\"", "invalid");
+      if (!AuthorityKinds().count(x->facts.authority_kind)) {
+        return Fail(x, 400, "invalid_field",
+                    "authority.kind: unknown kind \"" + x->facts.authority_kind + "\"" + OneOf(AuthorityKinds()),
+                    "invalid");
       }
       x->audit.authority_kind = x->facts.authority_kind;
       x->audit.authority_ref = x->facts.authority_ref;

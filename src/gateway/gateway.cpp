@@ -10,9 +10,6 @@
 #include "ledger/hash.h"
 
 namespace tg::gateway {
-namespace {
-
-using nlohmann::json;
 
 const std::set<std::string>& Purposes() {
   static const std::set<std::string> k = {
@@ -31,6 +28,19 @@ const std::set<std::string>& Channels() {
   static const std::set<std::string> k = {"api", "portal", "export", "print", "phone", "email", "feed"};
   return k;
 }
+
+std::string OneOf(const std::set<std::string>& allowed) {
+  std::string out = "; one of: ";
+  for (const auto& v : allowed) {
+    if (out.size() > 10) out += ", ";
+    out += v;
+  }
+  return out;
+}
+
+namespace {
+
+using nlohmann::json;
 
 std::string Trim(std::string s) {
   size_t b = s.find_first_not_of(" \t");
@@ -228,18 +238,6 @@ bool Gateway::Impl::Authenticate(const ExchangePtr& x) {
   }
   return true;
 }
-
-namespace {
-// "; one of: a, b, c": an unknown value's error names the values a client may send.
-std::string OneOf(const std::set<std::string>& allowed) {
-  std::string out = "; one of: ";
-  for (const auto& v : allowed) {
-    if (out.size() > 10) out += ", ";
-    out += v;
-  }
-  return out;
-}
-}  // namespace
 
 bool Gateway::Impl::ParseDeclarations(const ExchangePtr& x) {
   auto& f = x->facts;

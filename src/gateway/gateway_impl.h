@@ -4,6 +4,8 @@
 
 #include <map>
 #include <mutex>
+#include <set>
+#include <string>
 
 #include <nlohmann/json.hpp>
 
@@ -19,6 +21,14 @@
 #include "records/store.h"
 
 namespace tg::gateway {
+
+// The values the declaration headers take (TrustGate-Purpose, the kind in
+// TrustGate-Authority and in a request body's authority, TrustGate-Channel).
+const std::set<std::string>& Purposes();
+const std::set<std::string>& AuthorityKinds();
+const std::set<std::string>& Channels();
+// "; one of: a, b, c": an unknown value's error names the values a client may send.
+std::string OneOf(const std::set<std::string>& allowed);
 
 // One request on its way through the gateway: what it asked, who asked (once known), its
 // audit record being filled in, and how to answer.
