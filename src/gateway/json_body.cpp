@@ -1,5 +1,7 @@
 #include "gateway/json_body.h"
 
+#include "base/json_error.h"
+
 namespace tg::gateway {
 
 Result<nlohmann::json> ParseObjectBody(std::string_view body) {
@@ -7,11 +9,8 @@ Result<nlohmann::json> ParseObjectBody(std::string_view body) {
   try {
     j = nlohmann::json::parse(body);
   } catch (const nlohmann::json::exception& e) {
-    // nlohmann's text after its "[json.exception.KIND.N] " tag says where and why: a syntax
-    // error ("parse error at line L, column C: ...") or a number out of range (out_of_range).
-    std::string why = e.what();
-    if (auto tag = why.find("] "); why.rfind("[json.exception.", 0) == 0 && tag != std::string::npos)
-      why.erase(0, tag + 2);
+    // A syntax error ("parse error at line L, column C: ...") or a number out of range.
+    std::string why(WithoutJsonExceptionTag(e.what()));
     if (why.rfind("parse error ", 0) == 0) return Status::InvalidArgument("malformed JSON " + why.substr(12));
     return Status::InvalidArgument("malformed JSON: " + why);
   }

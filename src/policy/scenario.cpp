@@ -7,6 +7,7 @@
 #include <optional>
 #include <sstream>
 
+#include "base/json_error.h"
 #include "cedar/schema_data.h"
 #include "policy/offense.h"
 #include "policy/scenario_gateway.h"
@@ -314,8 +315,7 @@ ScenarioReport ScenarioRunner::Run(const json& doc, const std::string& file) con
     try {
       RunCase(doc, c, file, report);
     } catch (const json::exception& e) {
-      std::string why = e.what();
-      if (auto tag = why.find("] "); tag != std::string::npos) why.erase(0, tag + 2);
+      std::string why(WithoutJsonExceptionTag(e.what()));
       std::string name = c.is_object() && c.contains("name") && c["name"].is_string() ? c["name"].get<std::string>()
                                                                                       : "case " + std::to_string(index);
       report.results.push_back({file, name, "", "", {}, false, "malformed case: " + why});

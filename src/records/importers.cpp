@@ -16,6 +16,7 @@
 #include <set>
 #include <sstream>
 
+#include "base/json_error.h"
 #include "records/csv.h"
 
 namespace tg::records {
@@ -598,9 +599,11 @@ Result<ImportSummary> ImportBookingsJson(Store& store, const std::string& path, 
     doc = nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
     return Status::InvalidArgument(path + ":" + std::to_string(LineOf(text, e.byte == 0 ? 0 : e.byte - 1)) +
-                                   ": malformed JSON: " + e.what() + "; nothing imported");
+                                   ": malformed JSON: " + std::string(WithoutJsonExceptionTag(e.what())) +
+                                   "; nothing imported");
   } catch (const nlohmann::json::exception& e) {  // a number out of range, say
-    return Status::InvalidArgument(path + ": malformed JSON: " + e.what() + "; nothing imported");
+    return Status::InvalidArgument(path + ": malformed JSON: " + std::string(WithoutJsonExceptionTag(e.what())) +
+                                   "; nothing imported");
   }
   const nlohmann::json* list = &doc;
   if (doc.is_object() && doc.contains("bookings")) list = &doc["bookings"];
