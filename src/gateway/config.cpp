@@ -97,10 +97,9 @@ Result<GatewayConfig> LoadConfig(const std::string& path) {
   if (!in) return Status::NotFound("cannot open config file " + path);
   std::stringstream ss;
   ss << in.rdbuf();
-  json j;
   auto parsed = ParseObjectBody(ss.str());
   if (!parsed.ok()) return Status::InvalidArgument(path + ": " + parsed.status().message());
-  j = std::move(parsed.value());
+  const json& j = *parsed;
   TG_RETURN_IF_ERROR(CheckKeys(j, {"listen", "threads", "store", "audit_store", "audit_store_commit_wait_us", "log", "schema",
                                    "policies", "offense_codes", "tls", "limits", "rate_limits", "tokens"},
                                path));
