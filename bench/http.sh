@@ -78,10 +78,6 @@ ngx_pid=$!
 for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$nport/booking.json" >/dev/null && break; sleep 0.1; done
 curl -sf "http://127.0.0.1:$nport/booking.json" >/dev/null || { cat "$work/nginx/error.log" >&2; echo "http.sh: nginx does not serve" >&2; exit 1; }
 
-steal_share() {  # BEFORE AFTER: the steal share of all CPUs between two /proc/stat lines, in %
-  paste "$1" "$2" | awk '{ half = NF / 2; t = 0; for (i = 2; i <= half; i++) t += $(i + half) - $i
-    printf "%.0f", (t > 0 ? ($(9 + half) - $9) / t * 100 : 0) }'
-}
 process_ticks() {  # PID...: user + system clock ticks of these processes (all their threads)
   local t=0 pid
   for pid in "$@"; do [ -r "/proc/$pid/stat" ] && t=$((t + $(awk '{ print $14 + $15 }' "/proc/$pid/stat"))); done
@@ -91,6 +87,9 @@ server_pids() {  # NAME: the processes serving that run (nginx: its master and w
   if [ "$1" = gateway ]; then echo "$gw_pid"; else echo "$ngx_pid $(pgrep -P "$ngx_pid" | tr '\n' ' ')"; fi
 }
 tick_us=$((1000000 / $(getconf CLK_TCK)))
+per_request_us() {  # TICKS REQUESTS: microseconds of CPU per request
+  awk -v t="$1" -v n="$2" -v u="$tick_us" 'BEGIN { printf "%.0f", (n > 0 ? t * u / n : 0) }'
+}
 run() {  # name, wrk args...: prints the run to stderr, "REQUESTS/S STEAL% SERVER_US WRK_US" to stdout
   local name=$1; shift
   wrk -t2 -c"$conns" -d3s "$@" >/dev/null  # warm-up
@@ -103,19 +102,17 @@ run() {  # name, wrk args...: prints the run to stderr, "REQUESTS/S STEAL% SERVE
         me=$BASHPID; echo "client_ticks $(awk '{ print $16 + $17 }' "/proc/$me/stat")")
   local after; after=$(process_ticks "${pids[@]}")
   head -1 /proc/stat >"$work/stat.after"
-  local rps p99 errs total server_us client_us
+  local rps p99 errs total server_us client_us shares
   rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
   p99=$(awk '$1=="99%" {print $2}' <<<"$out")
   errs=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out")
   total=$(awk '/^ +[0-9]+ requests in/ {print $1}' <<<"$out")
-  server_us=$(awk -v t=$((after - before)) -v n="$total" -v u="$tick_us" \
-    'BEGIN { printf "%.0f", (n > 0 ? t * u / n : 0) }')
-  client_us=$(awk -v t="$(awk '/^client_ticks/ {print $2}' <<<"$out")" -v n="$total" -v u="$tick_us" \
-    'BEGIN { printf "%.0f", (n > 0 ? t * u / n : 0) }')
+  server_us=$(per_request_us $((after - before)) "$total")
+  client_us=$(per_request_us "$(awk '/^client_ticks/ {print $2}' <<<"$out")" "$total")
+  shares=$(machine_shares "$work/stat.before" "$work/stat.after")
   printf '%-10s %10s req/s   p99 %8s   %s   (%s; CPU/request: server %s us, wrk %s us)\n' \
-    "$name" "$rps" "$p99" "${errs:-no errors}" "$(machine_shares "$work/stat.before" "$work/stat.after")" \
-    "$server_us" "$client_us" >&2
-  echo "$rps $(steal_share "$work/stat.before" "$work/stat.after") $server_us $client_us"
+    "$name" "$rps" "$p99" "${errs:-no errors}" "$shares" "$server_us" "$client_us" >&2
+  echo "$rps $(sed -n 's/.*steal \([0-9]*\)%.*/\1/p' <<<"$shares") $server_us $client_us"
 }
 echo "http.sh: $(nproc) cores, $rounds rounds of $secs s, $conns connections, $nbookings bookings in turn, response about $size bytes" >&2
 gws=(); ngs=()
